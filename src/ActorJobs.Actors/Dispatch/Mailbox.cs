@@ -1,0 +1,270 @@
+using System.Collections.Concurrent;
+
+namespace ActorJobs.Actors.Dispatch;
+
+/// <summary>
+/// An actor's mailbox and its scheduling on the .NET thread pool.
+/// </summary>
+/// <remarks>
+/// Protocol: producers enqueue into a lock-free multi-producer queue, then move the status word from idle to
+/// scheduled with one compare-and-swap; the winner queues this mailbox as a thread-pool work item. A run drains
+/// system messages, then up to <c>throughput</c> user messages, clears the scheduled bit and looks at the
+/// queues again, so a message enqueued while the bit was still set is never left behind (no lost wake-up).
+/// The status word also holds a closed bit and a suspend count (failure, async handler, stopping).
+/// </remarks>
+internal sealed class Mailbox : IThreadPoolWorkItem
+{
+    private const int Scheduled = 1;
+    private const int Closed = 2;
+    private const int SuspendUnit = 4;
+
+    private readonly ConcurrentQueue<Envelope> _user = new();
+    private readonly ConcurrentQueue<SystemMessage> _system = new();
+    private readonly int _throughput;
+    private readonly int _capacity;
+    private readonly MailboxOverflow _overflow;
+    private int _status;
+    private int _count;
+
+    // Messages put back in front of the queue by Unstash; touched only by the thread running this mailbox.
+    private LinkedList<Envelope>? _prepended;
+
+    public Mailbox(ActorCell cell, int throughput, MailboxSettings settings)
+    {
+        Cell = cell;
+        _throughput = throughput;
+        _capacity = settings.Capacity;
+        _overflow = settings.Overflow;
+    }
+
+    public ActorCell Cell { get; }
+
+    public bool IsClosed => (Volatile.Read(ref _status) & Closed) != 0;
+
+    public bool IsSuspended => Volatile.Read(ref _status) >= SuspendUnit;
+
+    /// <summary>Number of user messages waiting (exact for bounded mailboxes, a snapshot otherwise).</summary>
+    public int Count => _capacity > 0 ? Volatile.Read(ref _count) : _user.Count;
+
+    public void Post(Envelope envelope)
+    {
+        if (_capacity > 0 && !Reserve(envelope))
+        {
+            return;
+        }
+        _user.Enqueue(envelope);
+        while (true)
+        {
+            var status = Volatile.Read(ref _status);
+            if (status != 0)
+            {
+                // Already scheduled, suspended or closed. A closed mailbox hands what reached it to dead letters.
+                if ((status & Closed) != 0)
+                {
+                    DrainUserToDeadLetters();
+                }
+                return;
+            }
+            if (Interlocked.CompareExchange(ref _status, Scheduled, 0) == 0)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+                return;
+            }
+        }
+    }
+
+    public void PostSystem(SystemMessage message)
+    {
+        _system.Enqueue(message);
+        if (IsClosed)
+        {
+            DrainSystemAfterClose();
+            return;
+        }
+        TrySchedule();
+    }
+
+    /// <summary>Puts messages back at the head of the queue, in the given order (Unstash semantics).</summary>
+    public void Prepend(IReadOnlyList<Envelope> envelopes)
+    {
+        _prepended ??= new LinkedList<Envelope>();
+        for (var i = envelopes.Count - 1; i >= 0; i--)
+        {
+            _prepended.AddFirst(envelopes[i]);
+        }
+    }
+
+    public void Suspend() => Interlocked.Add(ref _status, SuspendUnit);
+
+    public void Resume()
+    {
+        var status = Interlocked.Add(ref _status, -SuspendUnit);
+        if (status < 0 || (status & ~(Scheduled | Closed)) < 0)
+        {
+            throw new InvalidOperationException($"Mailbox of {Cell.Path} resumed more often than it was suspended.");
+        }
+    }
+
+    /// <summary>Closes the mailbox for good: everything still queued, and everything that arrives later, goes to dead letters.</summary>
+    public void Close()
+    {
+        Interlocked.Or(ref _status, Closed);
+        if (_prepended is not null)
+        {
+            foreach (var envelope in _prepended)
+            {
+                Cell.System.DeadLetterFor(envelope, Cell.Self);
+            }
+            _prepended = null;
+        }
+        DrainUserToDeadLetters();
+        DrainSystemAfterClose();
+    }
+
+    public void Execute()
+    {
+        var cell = Cell;
+        var previous = ActorCell.Current;
+        ActorCell.Current = cell;
+        try
+        {
+            if (!IsClosed)
+            {
+                ProcessSystemMessages();
+                ProcessUserMessages();
+            }
+        }
+        finally
+        {
+            ActorCell.Current = previous;
+            Interlocked.And(ref _status, ~Scheduled);
+            if (HasPendingWork())
+            {
+                TrySchedule();
+            }
+        }
+    }
+
+    private void ProcessUserMessages()
+    {
+        var cell = Cell;
+        for (var left = _throughput; left > 0; left--)
+        {
+            if (Volatile.Read(ref _status) > Scheduled || !TryDequeueUser(out var envelope))
+            {
+                return;
+            }
+            cell.Invoke(envelope);
+            if (!_system.IsEmpty)
+            {
+                ProcessSystemMessages();
+            }
+        }
+    }
+
+    private void ProcessSystemMessages()
+    {
+        while (!IsClosed && _system.TryDequeue(out var message))
+        {
+            Cell.SystemInvoke(message);
+        }
+    }
+
+    private bool TryDequeueUser(out Envelope envelope)
+    {
+        if (_prepended is { Count: > 0 })
+        {
+            envelope = _prepended.First!.Value;
+            _prepended.RemoveFirst();
+            return true;
+        }
+        if (_user.TryDequeue(out envelope))
+        {
+            if (_capacity > 0)
+            {
+                Interlocked.Decrement(ref _count);
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private bool HasPendingWork()
+    {
+        var status = Volatile.Read(ref _status);
+        if ((status & Closed) != 0)
+        {
+            return false;
+        }
+        if (!_system.IsEmpty)
+        {
+            return true;
+        }
+        return status < SuspendUnit && (!_user.IsEmpty || _prepended is { Count: > 0 });
+    }
+
+    private void TrySchedule()
+    {
+        while (true)
+        {
+            var status = Volatile.Read(ref _status);
+            if ((status & (Scheduled | Closed)) != 0)
+            {
+                return;
+            }
+            if (Interlocked.CompareExchange(ref _status, status | Scheduled, status) == status)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Takes a slot in a bounded mailbox, applying the overflow policy when it is full.</summary>
+    private bool Reserve(Envelope envelope)
+    {
+        if (Interlocked.Increment(ref _count) <= _capacity)
+        {
+            return true;
+        }
+        switch (_overflow)
+        {
+            case MailboxOverflow.DropOldest:
+                // Keep the newest: the oldest waiting message goes to dead letters and this one takes its slot.
+                if (_user.TryDequeue(out var oldest))
+                {
+                    Cell.System.DeadLetterFor(oldest, Cell.Self);
+                    return true;
+                }
+                Interlocked.Decrement(ref _count);
+                return Reserve(envelope);
+            case MailboxOverflow.Reject:
+                Interlocked.Decrement(ref _count);
+                throw new MailboxFullException(Cell.Path, _capacity, envelope.Message);
+            default:
+                Interlocked.Decrement(ref _count);
+                Cell.System.DeadLetterFor(envelope, Cell.Self);
+                return false;
+        }
+    }
+
+    private void DrainUserToDeadLetters()
+    {
+        while (_user.TryDequeue(out var envelope))
+        {
+            if (_capacity > 0)
+            {
+                Interlocked.Decrement(ref _count);
+            }
+            Cell.System.DeadLetterFor(envelope, Cell.Self);
+        }
+    }
+
+    private void DrainSystemAfterClose()
+    {
+        while (_system.TryDequeue(out var message))
+        {
+            Cell.SystemInvokeAfterDeath(message);
+        }
+    }
+}
