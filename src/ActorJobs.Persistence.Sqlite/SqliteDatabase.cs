@@ -1,0 +1,125 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace ActorJobs.Persistence.Sqlite;
+
+/// <summary>
+/// One SQLite file and how to connect to it: the writer connection with its durability settings, and reader
+/// connections (pooled) that only query.
+/// </summary>
+internal sealed class SqliteDatabase
+{
+    private readonly string _connectionString;
+    private readonly SqlitePersistenceOptions _options;
+
+    public SqliteDatabase(SqlitePersistenceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        SqliteConnectionStringBuilder builder;
+        try
+        {
+            builder = new SqliteConnectionStringBuilder(options.ConnectionString);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"The SQLite connection string is not valid: {e.Message}", nameof(options), e);
+        }
+
+        if (string.IsNullOrWhiteSpace(builder.DataSource) || builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory)
+        {
+            throw new ArgumentException(
+                "The SQLite journal needs a database file (for example \"Data Source=jobs.db\"): an in-memory database is not shared between its writer and readers.",
+                nameof(options));
+        }
+
+        if (options.BusyTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.BusyTimeout, "BusyTimeout must be positive.");
+        }
+
+        if (options.MaxDatabaseSizeBytes is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxDatabaseSizeBytes, "MaxDatabaseSizeBytes must be positive when set.");
+        }
+
+        // Microsoft.Data.Sqlite retries a busy database for the command timeout; keep it in line with ours.
+        builder.DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds);
+        _connectionString = builder.ToString();
+        DataSource = builder.DataSource;
+        _options = options;
+    }
+
+    /// <summary>The file, for messages.</summary>
+    public string DataSource { get; }
+
+    /// <summary>
+    /// Opens a connection that writes: it waits for other writers (other processes) up to the busy timeout and
+    /// syncs commits as configured.
+    /// </summary>
+    public SqliteConnection OpenWriter()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            Execute(connection, string.Format(CultureInfo.InvariantCulture, ConnectionPragmas.BusyTimeout, (long)_options.BusyTimeout.TotalMilliseconds));
+            Execute(connection, _options.Synchronous == SqliteSynchronousMode.Full ? ConnectionPragmas.SynchronousFull : ConnectionPragmas.SynchronousNormal);
+            if (_options.MaxDatabaseSizeBytes is { } maxBytes)
+            {
+                using var pageSize = connection.CreateCommand();
+                pageSize.CommandText = ConnectionPragmas.SelectPageSize;
+                var pages = Math.Max(1, maxBytes / Convert.ToInt64(pageSize.ExecuteScalar(), CultureInfo.InvariantCulture));
+                Execute(connection, string.Format(CultureInfo.InvariantCulture, ConnectionPragmas.MaxPageCount, pages));
+            }
+
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens a pooled connection for queries.</summary>
+    public SqliteConnection OpenReader()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Closes this file's idle pooled connections, so the file can be moved or deleted.</summary>
+    public void ClearPool()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // PRAGMA takes no bound parameters; the values are integers from typed options.
+        command.CommandText = sql;
+#pragma warning restore CA2100
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Per-connection settings. PRAGMA takes no parameters, so integer values are formatted in.</summary>
+    private static class ConnectionPragmas
+    {
+        public const string BusyTimeout = "PRAGMA busy_timeout = {0}";
+        public const string SynchronousFull = "PRAGMA synchronous = FULL";
+        public const string SynchronousNormal = "PRAGMA synchronous = NORMAL";
+        public const string SelectPageSize = "PRAGMA page_size";
+        public const string MaxPageCount = "PRAGMA max_page_count = {0}";
+    }
+}

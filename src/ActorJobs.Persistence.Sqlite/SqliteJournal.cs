@@ -1,0 +1,209 @@
+using System.Runtime.CompilerServices;
+using ActorJobs.Persistence.Journal;
+using ActorJobs.Persistence.Sqlite.Projections;
+using ActorJobs.Persistence.Sqlite.Queries;
+using Microsoft.Data.Sqlite;
+
+namespace ActorJobs.Persistence.Sqlite;
+
+/// <summary>
+/// The journal on one SQLite file: the embedded default. WAL mode, one writer connection that writes each batch
+/// as one <c>BEGIN IMMEDIATE</c> transaction (put a <see cref="BatchingJournalWriter"/> in front of it for group
+/// commit), and reads on pooled connections of their own so replay never waits for the writer. Several processes
+/// on one machine may share the file: they take turns at the write lock, and the sequence-number fence holds
+/// across them.
+/// </summary>
+public sealed class SqliteJournal : IJournal, IDisposable
+{
+    private readonly SqliteDatabase _database;
+    private readonly IReadOnlyDictionary<Type, SqliteProjection> _projections;
+    private readonly TimeProvider _timeProvider;
+    private readonly SemaphoreSlim _writerGate = new(1, 1);
+    private SqliteJournalWriter? _writer;
+    private bool _disposed;
+
+    private SqliteJournal(SqliteDatabase database, IReadOnlyDictionary<Type, SqliteProjection> projections, TimeProvider timeProvider, SqliteJournalWriter writer)
+    {
+        _database = database;
+        _projections = projections;
+        _timeProvider = timeProvider;
+        _writer = writer;
+    }
+
+    /// <summary>
+    /// Opens the journal: creates the file if needed, switches it to WAL mode and applies pending schema migrations
+    /// (the journal's and the projections').
+    /// </summary>
+    /// <param name="options">File, durability and projections.</param>
+    /// <exception cref="ArgumentException">The options are not usable; the message names the setting.</exception>
+    /// <exception cref="InvalidOperationException">The file cannot be opened or migrated.</exception>
+    public static SqliteJournal Open(SqlitePersistenceOptions options)
+    {
+        var database = new SqliteDatabase(options);
+        var projections = ProjectionsByUpdateType(options.Projections);
+        SqliteJournalWriter? writer = null;
+        try
+        {
+            writer = new SqliteJournalWriter(database, projections);
+            SqliteSchemaMigrator.Migrate(writer.Connection, options.Projections);
+            return new SqliteJournal(database, projections, options.TimeProvider, writer);
+        }
+        catch (SqliteException e)
+        {
+            writer?.Dispose();
+            throw new InvalidOperationException($"Could not open the SQLite journal '{database.DataSource}': {e.Message}", e);
+        }
+        catch
+        {
+            writer?.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// On a store error the writer connection is closed and the next batch opens a fresh one, so a transaction
+    /// left half-done by the error can never leak into a later batch.
+    /// </remarks>
+    public async Task<IReadOnlyList<AtomicWriteResult>> WriteAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        if (writes.Count == 0)
+        {
+            return [];
+        }
+
+        await _writerGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            cancellationToken.ThrowIfCancellationRequested();
+            SqliteJournalWriter? writer = null;
+            try
+            {
+                writer = _writer ??= new SqliteJournalWriter(_database, _projections);
+                return writer.Write(writes, JournalTimestamp.Now(_timeProvider));
+            }
+            catch (Exception e)
+            {
+                _writer = null;
+                writer?.Dispose();
+                throw new JournalWriteException(
+                    $"Appending {writes.Count} atomic write(s) to the SQLite journal '{_database.DataSource}' failed; none of their events is acknowledged: {e.Message}", e);
+            }
+        }
+        finally
+        {
+            _writerGate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<StoredEvent> ReplayAsync(
+        string persistenceId,
+        long fromSequenceNr,
+        long toSequenceNr,
+        long max,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(persistenceId);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var connection = _database.OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = JournalQueries.SelectEventRange;
+        command.Parameters.AddWithValue("$persistence_id", persistenceId);
+        command.Parameters.AddWithValue("$from_sequence_nr", fromSequenceNr);
+        command.Parameters.AddWithValue("$to_sequence_nr", toSequenceNr);
+        command.Parameters.AddWithValue("$max", max);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new StoredEvent(
+                persistenceId,
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetFieldValue<byte[]>(2),
+                JournalTimestamp.FromUnixMicroseconds(reader.GetInt64(3)),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                StoredTags.Decode(reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<long> ReadHighestSequenceNrAsync(string persistenceId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(persistenceId);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var connection = _database.OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = JournalQueries.SelectHighestSequenceNr;
+        command.Parameters.AddWithValue("$persistence_id", persistenceId);
+        return Task.FromResult(command.ExecuteScalar() is long highest ? highest : 0L);
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(persistenceId);
+        await _writerGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            SqliteJournalWriter? writer = null;
+            try
+            {
+                writer = _writer ??= new SqliteJournalWriter(_database, _projections);
+                writer.DeleteMessagesTo(persistenceId, toSequenceNr);
+            }
+            catch (SqliteException e)
+            {
+                _writer = null;
+                writer?.Dispose();
+                throw new JournalWriteException(
+                    $"Deleting the events of '{persistenceId}' up to {toSequenceNr} in the SQLite journal '{_database.DataSource}' failed: {e.Message}", e);
+            }
+        }
+        finally
+        {
+            _writerGate.Release();
+        }
+    }
+
+    /// <summary>Waits for a batch in progress, closes the writer connection and the file's pooled readers.</summary>
+    public void Dispose()
+    {
+        _writerGate.Wait();
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _writer?.Dispose();
+            _writer = null;
+            _database.ClearPool();
+        }
+        finally
+        {
+            _writerGate.Release();
+        }
+    }
+
+    internal static IReadOnlyDictionary<Type, SqliteProjection> ProjectionsByUpdateType(IEnumerable<SqliteProjection> projections)
+    {
+        var byType = new Dictionary<Type, SqliteProjection>();
+        foreach (var projection in projections)
+        {
+            if (!byType.TryAdd(projection.UpdateType, projection))
+            {
+                throw new ArgumentException(
+                    $"Two SQLite projections apply {projection.UpdateType.Name}: {byType[projection.UpdateType].GetType().Name} and {projection.GetType().Name}. Each update type has one projection.",
+                    nameof(projections));
+            }
+        }
+
+        return byType;
+    }
+}
