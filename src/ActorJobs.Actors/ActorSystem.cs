@@ -170,7 +170,11 @@ public sealed class ActorSystem : IAsyncDisposable
         EventStream.Publish(deadLetter);
     }
 
-    private void OnRootTerminated() => _terminated.TrySetResult();
+    private void OnRootTerminated()
+    {
+        ((TimeProviderScheduler)Scheduler).CancelAll();
+        _terminated.TrySetResult();
+    }
 
     private static void ValidateSystemName(string name)
     {
