@@ -94,6 +94,15 @@ public abstract class ActorBase
 
     internal void InvokeUnhandled(object message) => Unhandled(message);
 
+    /// <summary>Wraps <see cref="Receive"/>: the hook through which layers such as persistence act around each message.</summary>
+    internal virtual bool AroundReceive(object message) => Receive(message);
+
+    /// <summary>Wraps <see cref="PreStart"/> (persistence starts recovery here).</summary>
+    internal virtual void AroundPreStart() => PreStart();
+
+    /// <summary>Wraps <see cref="PostRestart"/> (persistence starts recovery here).</summary>
+    internal virtual void AroundPostRestart(Exception reason) => PostRestart(reason);
+
     /// <summary>Called by the cell once construction has finished.</summary>
     internal virtual void AfterConstruction()
     {

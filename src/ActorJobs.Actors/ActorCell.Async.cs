@@ -11,6 +11,9 @@ internal sealed partial class ActorCell
     private ActorSynchronizationContext? _asyncContext;
     private Envelope _asyncEnvelope;
 
+    /// <summary>True while an async handler of this actor is running.</summary>
+    public bool IsAwaitingAsync => _asyncContext is not null;
+
     public void RunAsync<T>(Func<T, Task> handler, T message)
     {
         var context = new ActorSynchronizationContext(this);

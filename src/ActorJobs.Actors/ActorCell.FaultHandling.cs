@@ -157,7 +157,7 @@ internal sealed partial class ActorCell
         try
         {
             _actor = NewActorInstance();
-            _actor.PostRestart(cause);
+            _actor.AroundPostRestart(cause);
         }
         catch (Exception exception)
         {

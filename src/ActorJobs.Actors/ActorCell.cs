@@ -169,7 +169,7 @@ internal sealed partial class ActorCell : IActorContext
             System.DeadLetterFor(_currentEnvelope, Self);
             return;
         }
-        if (!actor.Receive(message))
+        if (!actor.AroundReceive(message))
         {
             actor.InvokeUnhandled(message);
         }
@@ -229,7 +229,7 @@ internal sealed partial class ActorCell : IActorContext
         try
         {
             _actor = NewActorInstance();
-            _actor.PreStart();
+            _actor.AroundPreStart();
         }
         catch (Exception exception)
         {

@@ -18,6 +18,7 @@ public sealed class ActorSystem : IAsyncDisposable
     private readonly ActorCell _systemGuardian;
     private readonly TaskCompletionSource _terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ActorPath _tempPath;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, object> _extensions = new();
     private long _uid;
     private long _tempCounter;
     private long _deadLetterCount;
@@ -94,6 +95,32 @@ public sealed class ActorSystem : IAsyncDisposable
 
     /// <summary>Creates an actor under <c>/system</c>, for infrastructure that must outlive user actors during shutdown.</summary>
     public IActorRef SystemActorOf(Props props, string? name = null) => _systemGuardian.ActorOf(props, name);
+
+    /// <summary>
+    /// Registers a system-wide service that actors find through <see cref="GetExtension{T}"/> (for example the
+    /// persistence layer's journal). One instance per type; registering a type twice is an error.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">An extension of this type is already registered.</exception>
+    public T RegisterExtension<T>(T extension)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(extension);
+        if (!_extensions.TryAdd(typeof(T), extension))
+        {
+            throw new InvalidOperationException($"An extension of type {typeof(T).Name} is already registered in actor system [{Name}].");
+        }
+        return extension;
+    }
+
+    /// <summary>The registered extension of type <typeparamref name="T"/>, or null.</summary>
+    public T? TryGetExtension<T>()
+        where T : class => _extensions.TryGetValue(typeof(T), out var extension) ? (T)extension : null;
+
+    /// <summary>The registered extension of type <typeparamref name="T"/>.</summary>
+    /// <exception cref="InvalidOperationException">None is registered.</exception>
+    public T GetExtension<T>()
+        where T : class => TryGetExtension<T>()
+        ?? throw new InvalidOperationException($"No extension of type {typeof(T).Name} is registered in actor system [{Name}]; register it at startup.");
 
     /// <summary>Stops <paramref name="actor"/> after the message it is processing (its children first).</summary>
     public void Stop(IActorRef actor)

@@ -1,0 +1,48 @@
+using ActorJobs.Actors;
+using ActorJobs.Persistence.Journal;
+using ActorJobs.Persistence.Serialization;
+using ActorJobs.Persistence.Snapshots;
+
+namespace ActorJobs.Persistence;
+
+/// <summary>
+/// The stores that persistent actors of one actor system write to, registered once at startup with
+/// <see cref="PersistenceSystemExtensions.UsePersistence"/>.
+/// </summary>
+public sealed class PersistenceExtension
+{
+    /// <summary>Creates the extension.</summary>
+    /// <param name="journal">The journal; wrap a store in a <see cref="BatchingJournalWriter"/> to get group commit.</param>
+    /// <param name="snapshotStore">Where snapshots go.</param>
+    /// <param name="serializer">Maps events and snapshots to and from their stable manifests.</param>
+    public PersistenceExtension(IJournal journal, ISnapshotStore snapshotStore, EventSerializer serializer)
+    {
+        ArgumentNullException.ThrowIfNull(journal);
+        ArgumentNullException.ThrowIfNull(snapshotStore);
+        ArgumentNullException.ThrowIfNull(serializer);
+        Journal = journal;
+        SnapshotStore = snapshotStore;
+        Serializer = serializer;
+    }
+
+    /// <summary>The journal.</summary>
+    public IJournal Journal { get; }
+
+    /// <summary>The snapshot store.</summary>
+    public ISnapshotStore SnapshotStore { get; }
+
+    /// <summary>The serializer.</summary>
+    public EventSerializer Serializer { get; }
+}
+
+/// <summary>Registers persistence on an actor system.</summary>
+public static class PersistenceSystemExtensions
+{
+    /// <summary>Makes <paramref name="journal"/>, <paramref name="snapshotStore"/> and <paramref name="serializer"/> the stores of every persistent actor in <paramref name="system"/>.</summary>
+    /// <exception cref="InvalidOperationException">Persistence is already registered on the system.</exception>
+    public static PersistenceExtension UsePersistence(this ActorSystem system, IJournal journal, ISnapshotStore snapshotStore, EventSerializer serializer)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        return system.RegisterExtension(new PersistenceExtension(journal, snapshotStore, serializer));
+    }
+}

@@ -1,0 +1,322 @@
+using ActorJobs.Actors;
+using ActorJobs.Persistence.Journal;
+using ActorJobs.Persistence.Snapshots;
+using Microsoft.Extensions.Logging;
+
+namespace ActorJobs.Persistence;
+
+/// <summary>
+/// An event-sourced actor, with Akka.NET's semantics: state is rebuilt on start from its latest snapshot and its
+/// events (<c>Recover&lt;T&gt;</c>, then <see cref="RecoveryCompleted"/>); commands (<c>Command&lt;T&gt;</c>) are
+/// handled only after recovery; a command persists events with <see cref="Persist{TEvent}"/>, and each event's
+/// handler runs once the journal has committed it. Commands that arrive while a persist is in flight wait until
+/// its handlers have run. A persist failure or rejection stops the actor; nothing not written is ever acknowledged.
+/// </summary>
+/// <remarks>
+/// Recovery and persists run as the kernel's async handlers: the mailbox takes no other message until they finish,
+/// and their continuations run on the actor. The persistence id must be stable across restarts and processes.
+/// </remarks>
+public abstract partial class ReceivePersistentActor : ReceiveActor
+{
+    private readonly List<Func<object, bool>> _recoverHandlers = [];
+    private readonly List<PendingWrite> _pending = [];
+    private PersistenceExtension? _persistence;
+    private ILogger? _logger;
+    private long _lastSequenceNr;
+    private long _nextSequenceNr;
+
+    /// <summary>The entity's stable id in the journal (for a job: its job id).</summary>
+    public abstract string PersistenceId { get; }
+
+    /// <summary>The sequence number of the last event recovered or persisted (inside an event handler: that event's).</summary>
+    public long LastSequenceNr => _lastSequenceNr;
+
+    /// <summary>True until recovery has finished; Persist is not allowed meanwhile.</summary>
+    public bool IsRecovering { get; private set; } = true;
+
+    /// <summary>The stores this actor writes to (the system's <see cref="PersistenceExtension"/>).</summary>
+    protected PersistenceExtension Persistence => _persistence ??= Context.System.GetExtension<PersistenceExtension>();
+
+    private ILogger Logger => _logger ??= Context.System.Settings.LoggerFactory.CreateLogger("ActorJobs.Persistence");
+
+    /// <summary>Handles commands of type <typeparamref name="T"/> once recovery is complete.</summary>
+    protected void Command<T>(Action<T> handler, Predicate<T>? shouldHandle = null) => Receive(handler, shouldHandle);
+
+    /// <summary>Handles commands of type <typeparamref name="T"/> that pass <paramref name="shouldHandle"/>, once recovery is complete.</summary>
+    protected void Command<T>(Predicate<T> shouldHandle, Action<T> handler) => Receive(shouldHandle, handler);
+
+    /// <summary>Handles commands of type <typeparamref name="T"/> for which <paramref name="handler"/> returns true.</summary>
+    protected void Command<T>(Func<T, bool> handler) => Receive(handler);
+
+    /// <summary>Handles commands of type <typeparamref name="T"/> asynchronously; events it persists are written when it ends.</summary>
+    protected void CommandAsync<T>(Func<T, Task> handler, Predicate<T>? shouldHandle = null)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        ReceiveAsync<T>(
+            async command =>
+            {
+                await handler(command);
+                await FlushPendingAsync();
+            },
+            shouldHandle);
+    }
+
+    /// <summary>Handles any command not taken by an earlier handler.</summary>
+    protected void CommandAny(Action<object> handler) => ReceiveAny(handler);
+
+    /// <summary>Applies a recovered event (or <see cref="SnapshotOffer"/> / <see cref="RecoveryCompleted"/>) of type <typeparamref name="T"/>. Must not persist.</summary>
+    protected void Recover<T>(Action<T> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        _recoverHandlers.Add(message =>
+        {
+            if (message is T typed)
+            {
+                handler(typed);
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /// <summary>
+    /// Persists <paramref name="event"/> as one atomic write; <paramref name="handler"/> runs once it is committed.
+    /// <paramref name="projectionUpdate"/>, if given, commits in the same transaction (for jobs: the job row).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Called during recovery.</exception>
+    protected void Persist<TEvent>(TEvent @event, Action<TEvent> handler, object? projectionUpdate = null)
+    {
+        ArgumentNullException.ThrowIfNull(@event);
+        PersistAll([@event], handler, projectionUpdate);
+    }
+
+    /// <summary>
+    /// Persists <paramref name="events"/> as one atomic write (all or none); <paramref name="handler"/> runs for
+    /// each, in order, once it is committed. <paramref name="projectionUpdate"/> commits in the same transaction.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Called during recovery.</exception>
+    protected void PersistAll<TEvent>(IEnumerable<TEvent> events, Action<TEvent> handler, object? projectionUpdate = null)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(handler);
+        if (IsRecovering)
+        {
+            throw new InvalidOperationException($"{PersistenceId}: Persist cannot be called during recovery (from a Recover handler).");
+        }
+        var list = events as IReadOnlyList<TEvent> ?? events.ToArray();
+        if (list.Count == 0)
+        {
+            return;
+        }
+        var serializer = Persistence.Serializer;
+        var serialized = new SerializedEvent[list.Count];
+        var invocations = new Invocation[list.Count];
+        for (var i = 0; i < list.Count; i++)
+        {
+            var sequenceNr = _nextSequenceNr + 1 + i;
+            var @event = list[i] ?? throw new ArgumentException($"{PersistenceId}: events to persist must not be null.", nameof(events));
+            serialized[i] = serializer.ToSerializedEvent(sequenceNr, @event);
+            invocations[i] = new Invocation(@event, sequenceNr, e => handler((TEvent)e));
+        }
+        var write = new AtomicWrite(PersistenceId, serialized, projectionUpdate is null ? null : [projectionUpdate]);
+        _nextSequenceNr += list.Count;
+        _pending.Add(new PendingWrite(write, invocations));
+    }
+
+    /// <summary>Stores <paramref name="snapshot"/> as of <see cref="LastSequenceNr"/>; the outcome comes back as <see cref="SaveSnapshotSuccess"/> or <see cref="SaveSnapshotFailure"/>.</summary>
+    protected void SaveSnapshot(object snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var metadata = new SnapshotMetadata(PersistenceId, LastSequenceNr, Context.System.TimeProvider.GetUtcNow());
+        var stored = Persistence.Serializer.ToSnapshot(metadata, snapshot);
+        Persistence.SnapshotStore.SaveAsync(stored)
+            .PipeTo(Self, Self, () => new SaveSnapshotSuccess(metadata), cause => new SaveSnapshotFailure(metadata, cause));
+    }
+
+    /// <summary>Deletes this entity's events up to <paramref name="toSequenceNr"/>; the outcome comes back as <see cref="DeleteMessagesSuccess"/> or <see cref="DeleteMessagesFailure"/>.</summary>
+    protected void DeleteMessages(long toSequenceNr)
+    {
+        Persistence.Journal.DeleteMessagesToAsync(PersistenceId, toSequenceNr)
+            .PipeTo(Self, Self, () => new DeleteMessagesSuccess(toSequenceNr), cause => new DeleteMessagesFailure(toSequenceNr, cause));
+    }
+
+    /// <summary>The journal failed to write <paramref name="event"/>; the actor stops after this. The default logs an error.</summary>
+    protected virtual void OnPersistFailure(Exception cause, object @event, long sequenceNr) =>
+        LogPersistFailure(Logger, cause, PersistenceId, sequenceNr, @event.GetType().Name);
+
+    /// <summary>
+    /// The journal rejected the write of <paramref name="event"/> (its sequence number is taken: another writer owns
+    /// the entity); the actor stops after this, since every later write would be rejected too. The default logs a warning.
+    /// </summary>
+    protected virtual void OnPersistRejected(Exception cause, object @event, long sequenceNr) =>
+        LogPersistRejected(Logger, cause, PersistenceId, sequenceNr, cause.Message);
+
+    /// <summary>Recovery failed (a store error, a corrupt or unknown event, a Recover handler that threw); the actor stops after this. The default logs an error.</summary>
+    protected virtual void OnRecoveryFailure(Exception reason, object? message) =>
+        LogRecoveryFailure(Logger, reason, PersistenceId, reason.Message);
+
+    internal override void AroundPreStart()
+    {
+        base.AroundPreStart();
+        StartRecovery();
+    }
+
+    internal override void AroundPostRestart(Exception reason)
+    {
+        base.AroundPostRestart(reason);
+        StartRecovery();
+    }
+
+    internal override bool AroundReceive(object message)
+    {
+        bool handled;
+        try
+        {
+            handled = base.AroundReceive(message);
+        }
+        catch
+        {
+            // The command failed: what it meant to persist is dropped with it.
+            DiscardPending();
+            throw;
+        }
+        if (_pending.Count > 0 && !Cell.IsAwaitingAsync)
+        {
+            Cell.RunAsync(static actor => actor.FlushPendingAsync(), this);
+        }
+        return handled;
+    }
+
+    private void StartRecovery()
+    {
+        IsRecovering = true;
+        DiscardPending();
+        Cell.RunAsync(static actor => actor.RecoverAsync(), this);
+    }
+
+    private async Task RecoverAsync()
+    {
+        object? current = null;
+        try
+        {
+            var persistence = Persistence;
+            var persistenceId = PersistenceId;
+            var from = 1L;
+            var snapshot = await persistence.SnapshotStore.LoadAsync(persistenceId, SnapshotSelectionCriteria.Latest);
+            if (snapshot is not null)
+            {
+                var state = persistence.Serializer.DeserializeSnapshot(snapshot);
+                _lastSequenceNr = snapshot.Metadata.SequenceNr;
+                from = _lastSequenceNr + 1;
+                current = new SnapshotOffer(snapshot.Metadata, state);
+                Apply(current, isEvent: false);
+            }
+            await foreach (var stored in persistence.Journal.ReplayAsync(persistenceId, from, long.MaxValue, long.MaxValue))
+            {
+                current = stored;
+                var @event = persistence.Serializer.DeserializeEvent(stored);
+                current = @event;
+                _lastSequenceNr = stored.SequenceNr;
+                Apply(@event, isEvent: true);
+            }
+            // Deleted events do not lower the highest number: never reuse one.
+            var highest = await persistence.Journal.ReadHighestSequenceNrAsync(persistenceId);
+            _lastSequenceNr = Math.Max(_lastSequenceNr, highest);
+            _nextSequenceNr = _lastSequenceNr;
+            IsRecovering = false;
+            current = RecoveryCompleted.Instance;
+            Apply(RecoveryCompleted.Instance, isEvent: false);
+        }
+        catch (Exception exception)
+        {
+            OnRecoveryFailure(exception, current);
+            Context.Stop(Self);
+        }
+    }
+
+    private void Apply(object message, bool isEvent)
+    {
+        foreach (var handler in _recoverHandlers)
+        {
+            if (handler(message))
+            {
+                return;
+            }
+        }
+        if (isEvent)
+        {
+            Unhandled(message);
+        }
+    }
+
+    private async Task FlushPendingAsync()
+    {
+        while (_pending.Count > 0)
+        {
+            var batch = _pending.ToArray();
+            _pending.Clear();
+            IReadOnlyList<AtomicWriteResult> results;
+            try
+            {
+                results = await Persistence.Journal.WriteAsync(batch.Select(p => p.Write).ToArray());
+            }
+            catch (Exception exception)
+            {
+                var first = batch[0].Invocations[0];
+                DiscardPending();
+                OnPersistFailure(exception, first.Event, first.SequenceNr);
+                Context.Stop(Self);
+                return;
+            }
+            for (var i = 0; i < batch.Length; i++)
+            {
+                if (!results[i].IsWritten)
+                {
+                    var rejected = batch[i].Invocations[0];
+                    DiscardPending();
+                    OnPersistRejected(
+                        new PersistRejectedException(PersistenceId, rejected.SequenceNr, results[i].RejectionReason ?? "rejected"),
+                        rejected.Event,
+                        rejected.SequenceNr);
+                    Context.Stop(Self);
+                    return;
+                }
+                foreach (var invocation in batch[i].Invocations)
+                {
+                    _lastSequenceNr = invocation.SequenceNr;
+                    invocation.Handler(invocation.Event);
+                }
+            }
+        }
+    }
+
+    private void DiscardPending()
+    {
+        _pending.Clear();
+        _nextSequenceNr = _lastSequenceNr;
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Persist failed for {PersistenceId} at sequence number {SequenceNr} (event {EventType}); the actor stops")]
+    private static partial void LogPersistFailure(ILogger logger, Exception exception, string persistenceId, long sequenceNr, string eventType);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Persist rejected for {PersistenceId} at sequence number {SequenceNr}: {Reason}; the actor stops")]
+    private static partial void LogPersistRejected(ILogger logger, Exception exception, string persistenceId, long sequenceNr, string reason);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Recovery of {PersistenceId} failed: {Reason}; the actor stops")]
+    private static partial void LogRecoveryFailure(ILogger logger, Exception exception, string persistenceId, string reason);
+
+    private sealed record Invocation(object Event, long SequenceNr, Action<object> Handler);
+
+    private sealed record PendingWrite(AtomicWrite Write, Invocation[] Invocations);
+}
+
+/// <summary>The journal refused an atomic write, typically because its sequence number was taken by another writer.</summary>
+public sealed class PersistRejectedException(string persistenceId, long sequenceNr, string reason)
+    : Exception($"The journal rejected the write of {persistenceId} at sequence number {sequenceNr}: {reason}")
+{
+    /// <summary>The entity.</summary>
+    public string PersistenceId { get; } = persistenceId;
+
+    /// <summary>The first sequence number of the rejected write.</summary>
+    public long SequenceNr { get; } = sequenceNr;
+}
