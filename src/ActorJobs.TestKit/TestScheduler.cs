@@ -8,7 +8,10 @@ namespace ActorJobs.TestKit;
 /// <remarks>
 /// <see cref="Advance"/> fires due timers in order of due time (ties in creation order), moving the clock to each
 /// timer's due time before firing it, so a callback that reads the clock sees its own due time, and a timer created
-/// or changed by a callback fires within the same advance if it falls due inside it.
+/// or changed by a callback fires within the same advance if it falls due inside it. A timer due at once (zero delay)
+/// fires on the next advance, even <c>Advance(TimeSpan.Zero)</c>, never inside <c>CreateTimer</c> or <c>Change</c>.
+/// Callbacks run on the thread that calls <see cref="Advance"/>; the kernel's timer callbacks only enqueue a message,
+/// so the actors handle them on their own threads afterwards.
 /// </remarks>
 public sealed class TestScheduler : TimeProvider
 {
@@ -152,6 +155,9 @@ public sealed class TestScheduler : TimeProvider
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
+            // As System.Threading.Timer does: a negative time other than "infinite" is a caller's bug, not "now".
+            RequireValid(dueTime, nameof(dueTime));
+            RequireValid(period, nameof(period));
             lock (owner._lock)
             {
                 if (_armedSequence < 0)
@@ -185,6 +191,14 @@ public sealed class TestScheduler : TimeProvider
         }
 
         public void Invoke() => callback(state);
+
+        private static void RequireValid(TimeSpan value, string name)
+        {
+            if (value < TimeSpan.Zero && value != Timeout.InfiniteTimeSpan)
+            {
+                throw new ArgumentOutOfRangeException(name, value, $"A timer's {name} must be zero or positive, or Timeout.InfiniteTimeSpan.");
+            }
+        }
 
         public void Dispose()
         {

@@ -69,7 +69,7 @@ internal sealed class TimerScheduler(ActorCell cell) : ITimerScheduler
         Cancel(key);
         var generation = ++_generation;
         var tick = new TimerTick(key, generation, this);
-        var self = cell.Self;
+        InternalActorRef self = cell.Self; // the callback unboxes (InternalActorRef, TimerTick): the boxed tuple must have exactly that type
         var timer = cell.System.TimeProvider.CreateTimer(
             static state =>
             {
