@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using ActorJobs.Persistence.Journal;
 using ActorJobs.Persistence.Sqlite.Projections;
 using ActorJobs.Persistence.Sqlite.Queries;
@@ -11,23 +10,31 @@ namespace ActorJobs.Persistence.Sqlite;
 /// transaction: it takes the file's write lock first (waiting for other processes), so the highest numbers it
 /// reads cannot change before it commits, and the fence decided on them holds.
 /// </summary>
+/// <remarks>
+/// The writer remembers the highest number of the entities it wrote or read, so a busy entity costs no lookup per
+/// batch. What it remembers is valid only while no other connection has committed: SQLite's <c>data_version</c>
+/// changes exactly then, and the writer checks it under the write lock at the start of every batch and forgets
+/// everything when it moved (another process, or the snapshot store, wrote to the file).
+/// </remarks>
 internal sealed class SqliteJournalWriter : IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly IReadOnlyDictionary<Type, SqliteProjection> _projections;
     private readonly SqliteProjectionContext _projectionContext;
 
+    // Bounds the memory of highest numbers; past it the writer starts over, costing one lookup per entity.
+    private const int MaxRememberedEntities = 100_000;
+
+    private readonly Dictionary<string, long> _rememberedHighest = new(StringComparer.Ordinal);
+    private readonly SqliteCommand _selectDataVersion;
+    private long _dataVersion = -1;
+
     private readonly SqliteCommand _selectHighest;
     private readonly SqliteParameter _highestPersistenceId;
 
-    private readonly SqliteCommand _insertEvent;
-    private readonly SqliteParameter _persistenceId;
-    private readonly SqliteParameter _sequenceNr;
-    private readonly SqliteParameter _manifest;
-    private readonly SqliteParameter _payload;
-    private readonly SqliteParameter _writtenAt;
-    private readonly SqliteParameter _writerId;
-    private readonly SqliteParameter _tags;
+    // One row per statement: Microsoft.Data.Sqlite binds parameters by name, a lookup that grows with the
+    // statement's parameter count, so multi-row statements measured slower than a reused single-row one.
+    private readonly SqliteEventInsert _insertEvent;
 
     public SqliteJournalWriter(SqliteDatabase database, IReadOnlyDictionary<Type, SqliteProjection> projections)
     {
@@ -35,19 +42,14 @@ internal sealed class SqliteJournalWriter : IDisposable
         _projections = projections;
         _projectionContext = new SqliteProjectionContext(_connection);
 
+        _selectDataVersion = _connection.CreateCommand();
+        _selectDataVersion.CommandText = JournalQueries.SelectDataVersion;
+
         _selectHighest = _connection.CreateCommand();
         _selectHighest.CommandText = JournalQueries.SelectHighestSequenceNr;
         _highestPersistenceId = _selectHighest.Parameters.Add("$persistence_id", SqliteType.Text);
 
-        _insertEvent = _connection.CreateCommand();
-        _insertEvent.CommandText = JournalQueries.InsertEvent;
-        _persistenceId = _insertEvent.Parameters.Add("$persistence_id", SqliteType.Text);
-        _sequenceNr = _insertEvent.Parameters.Add("$sequence_nr", SqliteType.Integer);
-        _manifest = _insertEvent.Parameters.Add("$manifest", SqliteType.Text);
-        _payload = _insertEvent.Parameters.Add("$payload", SqliteType.Blob);
-        _writtenAt = _insertEvent.Parameters.Add("$written_at", SqliteType.Integer);
-        _writerId = _insertEvent.Parameters.Add("$writer_id", SqliteType.Text);
-        _tags = _insertEvent.Parameters.Add("$tags", SqliteType.Text);
+        _insertEvent = new SqliteEventInsert(_connection);
     }
 
     public SqliteConnection Connection => _connection;
@@ -55,34 +57,40 @@ internal sealed class SqliteJournalWriter : IDisposable
     public IReadOnlyList<AtomicWriteResult> Write(IReadOnlyList<AtomicWrite> writes, DateTimeOffset timestamp)
     {
         using var transaction = _connection.BeginTransaction(deferred: false);
+        _selectDataVersion.Transaction = transaction;
         _selectHighest.Transaction = transaction;
-        _insertEvent.Transaction = transaction;
+
+        var dataVersion = (long)_selectDataVersion.ExecuteScalar()!;
+        if (dataVersion != _dataVersion || _rememberedHighest.Count > MaxRememberedEntities)
+        {
+            _rememberedHighest.Clear();
+            _dataVersion = dataVersion;
+        }
 
         var highest = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var persistenceId in AppendPlan.PersistenceIdsOf(writes))
         {
-            _highestPersistenceId.Value = persistenceId;
-            highest[persistenceId] = _selectHighest.ExecuteScalar() is long stored ? stored : 0;
+            if (!_rememberedHighest.TryGetValue(persistenceId, out var stored))
+            {
+                _highestPersistenceId.Value = persistenceId;
+                stored = _selectHighest.ExecuteScalar() is long found ? found : 0;
+                _rememberedHighest[persistenceId] = stored;
+            }
+
+            highest[persistenceId] = stored;
         }
 
         var plan = AppendPlan.Create(writes, highest);
-        _writtenAt.Value = JournalTimestamp.ToUnixMicroseconds(timestamp);
-        foreach (var write in plan.AcceptedWrites)
-        {
-            _persistenceId.Value = write.PersistenceId;
-            _writerId.Value = (object?)write.WriterId ?? DBNull.Value;
-            foreach (var e in write.Events)
-            {
-                _sequenceNr.Value = e.SequenceNr;
-                _manifest.Value = e.Manifest;
-                _payload.Value = AsArray(e.Payload);
-                _tags.Value = (object?)StoredTags.Encode(e.Tags) ?? DBNull.Value;
-                _insertEvent.ExecuteNonQuery();
-            }
-        }
-
+        Insert(plan, JournalTimestamp.ToUnixMicroseconds(timestamp), transaction);
         ApplyProjections(plan.AcceptedWrites, transaction);
         transaction.Commit();
+
+        // Only a committed write moves what the writer remembers; a failed batch disposes the writer and its memory.
+        foreach (var write in plan.AcceptedWrites)
+        {
+            _rememberedHighest[write.PersistenceId] = write.LastSequenceNr;
+        }
+
         return plan.Results;
     }
 
@@ -101,9 +109,22 @@ internal sealed class SqliteJournalWriter : IDisposable
     public void Dispose()
     {
         _projectionContext.Dispose();
+        _selectDataVersion.Dispose();
         _selectHighest.Dispose();
         _insertEvent.Dispose();
         _connection.Dispose();
+    }
+
+    private void Insert(AppendPlan plan, long writtenAt, SqliteTransaction transaction)
+    {
+        foreach (var write in plan.AcceptedWrites)
+        {
+            foreach (var e in write.Events)
+            {
+                _insertEvent.Bind(write, e, writtenAt);
+                _insertEvent.Execute(transaction);
+            }
+        }
     }
 
     private void ApplyProjections(IReadOnlyList<AtomicWrite> accepted, SqliteTransaction transaction)
@@ -139,8 +160,4 @@ internal sealed class SqliteJournalWriter : IDisposable
         }
     }
 
-    private static byte[] AsArray(ReadOnlyMemory<byte> payload) =>
-        MemoryMarshal.TryGetArray(payload, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-            ? segment.Array
-            : payload.ToArray();
 }

@@ -7,6 +7,9 @@ internal static class JournalQueries
     public const string SelectHighestSequenceNr =
         "SELECT MAX(sequence_nr) FROM journal WHERE persistence_id = $persistence_id";
 
+    /// <summary>Changes whenever another connection (another process) commits to the file.</summary>
+    public const string SelectDataVersion = "PRAGMA data_version";
+
     /// <summary>One event; a prepared command runs it once per event of a batch.</summary>
     public const string InsertEvent =
         """

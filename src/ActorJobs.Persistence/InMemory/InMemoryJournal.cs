@@ -10,15 +10,15 @@ namespace ActorJobs.Persistence.InMemory;
 /// Nothing survives the process.
 /// </summary>
 /// <remarks>
-/// Projections registered with <see cref="AddProjection{TUpdate}"/> run under the journal's lock before the
-/// batch's events are stored. If one throws, the batch fails and no event is stored, but what earlier appliers
-/// of that batch changed stays changed: unlike a database transaction, memory cannot roll back a delegate.
+/// Projections registered with <see cref="AddProjection{TUpdate}"/> work in two steps so a batch stays all-or-nothing
+/// without a database: first every update of the batch's accepted writes is prepared (checked, and turned into the
+/// change to make), then, only if all were prepared, the changes are made and the events stored.
 /// </remarks>
 public sealed partial class InMemoryJournal : IJournal
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, EntityHistory> _histories = new(StringComparer.Ordinal);
-    private readonly Dictionary<Type, Action<object>> _projections = [];
+    private readonly Dictionary<Type, Func<object, Action>> _projections = [];
     private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates an empty journal.</summary>
@@ -26,21 +26,24 @@ public sealed partial class InMemoryJournal : IJournal
     public InMemoryJournal(TimeProvider? timeProvider = null) => _timeProvider = timeProvider ?? TimeProvider.System;
 
     /// <summary>
-    /// Registers how updates of type <typeparamref name="TUpdate"/> change a read model. The delegate runs for each
-    /// such update of a write that is accepted, under the journal's lock, in batch order.
+    /// Registers how updates of type <typeparamref name="TUpdate"/> change a read model. For each such update of an
+    /// accepted write, <paramref name="prepare"/> checks it and returns the change to make. Every update of a batch is
+    /// prepared before any change is made, so a prepare that throws fails the batch with nothing changed, as a failed
+    /// transaction would; the returned changes then run in batch order and must not throw. A prepare sees the read
+    /// model as it was before the batch.
     /// </summary>
     /// <typeparam name="TUpdate">The projection-update type.</typeparam>
-    /// <param name="apply">Applies one update.</param>
+    /// <param name="prepare">Checks one update and returns the change that applies it.</param>
     /// <returns>This journal, to chain registrations.</returns>
     /// <exception cref="ArgumentException">A projection for the type is already registered.</exception>
-    public InMemoryJournal AddProjection<TUpdate>(Action<TUpdate> apply)
+    public InMemoryJournal AddProjection<TUpdate>(Func<TUpdate, Action> prepare)
     {
-        ArgumentNullException.ThrowIfNull(apply);
+        ArgumentNullException.ThrowIfNull(prepare);
         lock (_lock)
         {
-            if (!_projections.TryAdd(typeof(TUpdate), update => apply((TUpdate)update)))
+            if (!_projections.TryAdd(typeof(TUpdate), update => prepare((TUpdate)update)))
             {
-                throw new ArgumentException($"A projection for {typeof(TUpdate).Name} is already registered.", nameof(apply));
+                throw new ArgumentException($"A projection for {typeof(TUpdate).Name} is already registered.", nameof(prepare));
             }
         }
 
@@ -166,33 +169,32 @@ public sealed partial class InMemoryJournal : IJournal
 
     private void ApplyProjections(IReadOnlyList<AtomicWrite> accepted)
     {
-        // Every update must have a projection before any runs, so a missing registration changes nothing.
+        var changes = new List<Action>();
         foreach (var write in accepted)
         {
             foreach (var update in write.ProjectionUpdates)
             {
-                if (!_projections.ContainsKey(update.GetType()))
+                if (!_projections.TryGetValue(update.GetType(), out var prepare))
                 {
                     throw new JournalWriteException(
-                        $"The atomic write for '{write.PersistenceId}' carries a {update.GetType().Name} projection update, but no projection is registered for that type; the batch was not written.");
+                        $"The atomic write for '{write.PersistenceId}' carries a {update.GetType().Name} projection update, but no projection is registered for that type; the batch was not written and none of its events is acknowledged.");
                 }
-            }
-        }
 
-        foreach (var write in accepted)
-        {
-            foreach (var update in write.ProjectionUpdates)
-            {
                 try
                 {
-                    _projections[update.GetType()](update);
+                    changes.Add(prepare(update));
                 }
                 catch (Exception e)
                 {
                     throw new JournalWriteException(
-                        $"The {update.GetType().Name} projection failed for '{write.PersistenceId}' at sequence number {write.FirstSequenceNr}; the batch was not written: {e.Message}", e);
+                        $"The {update.GetType().Name} projection failed for '{write.PersistenceId}' at sequence number {write.FirstSequenceNr}; the batch was not written and none of its events is acknowledged: {e.Message}", e);
                 }
             }
+        }
+
+        foreach (var change in changes)
+        {
+            change();
         }
     }
 

@@ -1,0 +1,101 @@
+using ActorJobs.Persistence.Journal;
+using ActorJobs.Persistence.PostgreSql;
+using ActorJobs.Persistence.Sqlite;
+using Npgsql;
+
+namespace ActorJobs.Bench.Persistence;
+
+/// <summary>A fresh, empty journal of one backend for one run, and its removal afterwards.</summary>
+internal abstract class BenchStore : IAsyncDisposable
+{
+    public abstract string Name { get; }
+
+    public abstract IJournal Journal { get; }
+
+    public abstract ValueTask DisposeAsync();
+
+    public static async Task<BenchStore> CreateAsync(string backend) => backend switch
+    {
+        "sqlite" => new SqliteBenchStore(),
+        "postgresql" => await PostgresBenchStore.CreateAsync(),
+        _ => throw new ArgumentException($"Unknown backend '{backend}': use sqlite or postgresql."),
+    };
+
+    private sealed class SqliteBenchStore : BenchStore
+    {
+        private readonly string _directory = Path.Combine(Path.GetTempPath(), $"actorjobs-bench-{Guid.NewGuid():N}");
+        private readonly SqliteJournal _journal;
+
+        public SqliteBenchStore()
+        {
+            Directory.CreateDirectory(_directory);
+
+            // Synchronous = Full: the durable default the target is set for.
+            _journal = SqliteJournal.Open(new SqlitePersistenceOptions
+            {
+                ConnectionString = $"Data Source={Path.Combine(_directory, "bench.db")}",
+                Synchronous = SqliteSynchronousMode.Full,
+            });
+        }
+
+        public override string Name => "SQLite (synchronous=FULL, WAL)";
+
+        public override IJournal Journal => _journal;
+
+        public override ValueTask DisposeAsync()
+        {
+            _journal.Dispose();
+            Directory.Delete(_directory, recursive: true);
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class PostgresBenchStore(string connectionString, string schema, PostgreSqlJournal journal) : BenchStore
+    {
+        public override string Name => "PostgreSQL (fsync=on, synchronous_commit=on)";
+
+        public override IJournal Journal => journal;
+
+        public static async Task<BenchStore> CreateAsync()
+        {
+            var server = Environment.GetEnvironmentVariable("ACTORJOBS_TEST_POSTGRES")
+                ?? throw new InvalidOperationException("ACTORJOBS_TEST_POSTGRES is not set: run the benchmark through scripts/with-postgres.sh.");
+            var schema = $"bench_{Guid.NewGuid():N}";
+            await ExecuteAsync(server, $"CREATE SCHEMA {schema}");
+            var connectionString = new NpgsqlConnectionStringBuilder(server) { SearchPath = schema }.ConnectionString;
+            var journal = await PostgreSqlJournal.OpenAsync(new PostgreSqlPersistenceOptions { ConnectionString = connectionString });
+            await CheckDurableAsync(server);
+            return new PostgresBenchStore(server, schema, journal);
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await journal.DisposeAsync();
+            await ExecuteAsync(connectionString, $"DROP SCHEMA {schema} CASCADE");
+        }
+
+        private static async Task CheckDurableAsync(string server)
+        {
+            await using var connection = new NpgsqlConnection(server);
+            await connection.OpenAsync();
+            foreach (var setting in new[] { "fsync", "synchronous_commit" })
+            {
+                await using var show = new NpgsqlCommand($"SHOW {setting}", connection);
+                if (await show.ExecuteScalarAsync() as string != "on")
+                {
+                    throw new InvalidOperationException($"PostgreSQL runs with {setting} off; the benchmark measures durable commits only.");
+                }
+            }
+        }
+
+        private static async Task ExecuteAsync(string connectionString, string sql)
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+#pragma warning disable CA2100 // Schema names made here from a GUID; no outside input.
+            await using var command = new NpgsqlCommand(sql, connection);
+#pragma warning restore CA2100
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+}

@@ -1,0 +1,60 @@
+namespace ActorJobs.Persistence.PostgreSql.Queries;
+
+/// <summary>The journal's SQL, one named query per store method; values are always bound as parameters.</summary>
+internal static class JournalQueries
+{
+    /// <summary>
+    /// The highest number of each entity of a batch (deleted or not: the highest row is kept as a tombstone).
+    /// A correlated max per id lets each lookup be one backward step on the unique index.
+    /// </summary>
+    public const string SelectHighestSequenceNrs =
+        """
+        SELECT p.persistence_id,
+               (SELECT max(j.sequence_nr) FROM journal j WHERE j.persistence_id = p.persistence_id)
+        FROM unnest(@persistence_ids) AS p(persistence_id)
+        """;
+
+    /// <summary>The highest number of one entity.</summary>
+    public const string SelectHighestSequenceNr =
+        "SELECT max(sequence_nr) FROM journal WHERE persistence_id = @persistence_id";
+
+    /// <summary>Marks the point a batch's insert can be undone to, should it collide with another node's commit.</summary>
+    public const string SavepointBeforeInsert = "SAVEPOINT before_insert";
+
+    /// <summary>Undoes a batch's insert (and its projections) after a collision, keeping the transaction.</summary>
+    public const string RollbackToSavepointBeforeInsert = "ROLLBACK TO SAVEPOINT before_insert";
+
+    /// <summary>
+    /// Every event of a batch in one statement. A number another transaction holds is skipped rather than failing
+    /// the statement, so the caller can compare the rows inserted with the rows sent and find out.
+    /// </summary>
+    public const string InsertEvents =
+        """
+        INSERT INTO journal (persistence_id, sequence_nr, manifest, payload, written_at, writer_id, tags)
+        SELECT e.persistence_id, e.sequence_nr, e.manifest, e.payload, @written_at, e.writer_id, e.tags
+        FROM unnest(@persistence_ids, @sequence_nrs, @manifests, @payloads, @writer_ids, @tags)
+             AS e(persistence_id, sequence_nr, manifest, payload, writer_id, tags)
+        ON CONFLICT (persistence_id, sequence_nr) DO NOTHING
+        """;
+
+    /// <summary>Replay of a range, in order, skipping deleted events.</summary>
+    public const string SelectEventRange =
+        """
+        SELECT sequence_nr, manifest, payload, written_at, writer_id, tags
+        FROM journal
+        WHERE persistence_id = @persistence_id AND sequence_nr BETWEEN @from_sequence_nr AND @to_sequence_nr AND NOT deleted
+        ORDER BY sequence_nr
+        LIMIT @max
+        """;
+
+    /// <summary>
+    /// Deletes events up to a number by blanking them into tombstones rather than removing their rows. Every number up
+    /// to the highest thus keeps a row, so the unique fence catches any write based on a stale highest number (see
+    /// <see cref="PostgreSqlJournal"/>), and the highest number survives deletion.
+    /// </summary>
+    public const string TombstoneMessagesTo =
+        """
+        UPDATE journal SET deleted = true, payload = ''::bytea
+        WHERE persistence_id = @persistence_id AND sequence_nr <= @to_sequence_nr AND NOT deleted
+        """;
+}

@@ -1,0 +1,248 @@
+using System.Text.Json;
+using ActorJobs.Persistence.Journal;
+using ActorJobs.Persistence.Schema;
+using ActorJobs.Persistence.Sqlite;
+using ActorJobs.Persistence.Sqlite.Projections;
+using ActorJobs.Persistence.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace ActorJobs.Persistence.Tests.Backends;
+
+/// <summary>What only SQLite has: the file, its modes, its migrations, sharing it, and running out of it.</summary>
+public sealed class SqliteJournalTests : IDisposable
+{
+    private readonly TemporaryDirectory _directory = new();
+
+    private string ConnectionString => $"Data Source={_directory.File("jobs.db")}";
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public void Opening_puts_the_file_in_wal_mode_and_records_every_migration()
+    {
+        using (SqliteJournal.Open(SqliteJournalConformanceTests.SqliteStore.Options(ConnectionString)))
+        {
+        }
+
+        Assert.Equal("wal", Query<string>("PRAGMA journal_mode"));
+        Assert.Equal(["journal:1:create journal", "journal:2:create snapshots", "test_job_rows:1:create test job rows"], AppliedSteps());
+    }
+
+    [Fact]
+    public void Reopening_applies_only_new_steps()
+    {
+        using (SqliteJournal.Open(new SqlitePersistenceOptions { ConnectionString = ConnectionString }))
+        {
+        }
+
+        Assert.Equal(["journal:1:create journal", "journal:2:create snapshots"], AppliedSteps());
+
+        using (SqliteJournal.Open(SqliteJournalConformanceTests.SqliteStore.Options(ConnectionString)))
+        {
+        }
+
+        Assert.Equal(["journal:1:create journal", "journal:2:create snapshots", "test_job_rows:1:create test job rows"], AppliedSteps());
+    }
+
+    [Fact]
+    public async Task Processes_opening_one_file_together_migrate_it_once()
+    {
+        var opens = Enumerable.Range(0, 4).Select(_ => Task.Run(() => SqliteJournal.Open(SqliteJournalConformanceTests.SqliteStore.Options(ConnectionString))));
+        var journals = await Task.WhenAll(opens);
+        foreach (var journal in journals)
+        {
+            journal.Dispose();
+        }
+
+        Assert.Equal(["journal:1:create journal", "journal:2:create snapshots", "test_job_rows:1:create test job rows"], AppliedSteps());
+    }
+
+    [Fact]
+    public void A_file_with_a_newer_schema_is_refused_with_a_message_naming_the_versions()
+    {
+        using (SqliteJournal.Open(new SqlitePersistenceOptions { ConnectionString = ConnectionString }))
+        {
+        }
+
+        Execute("INSERT INTO schema_version (module, version, description) VALUES ('journal', 7, 'from the future')");
+
+        var failure = Assert.Throws<InvalidOperationException>(() => SqliteJournal.Open(new SqlitePersistenceOptions { ConnectionString = ConnectionString }));
+        Assert.Equal("The database's schema for 'journal' is at version 7, newer than this build knows (2). Upgrade ActorJobs before opening it.", failure.Message);
+    }
+
+    [Fact]
+    public void A_failing_projection_migration_names_the_step()
+    {
+        var options = new SqlitePersistenceOptions { ConnectionString = ConnectionString };
+        options.Projections.Add(new BrokenMigrationProjection());
+
+        var failure = Assert.Throws<InvalidOperationException>(() => SqliteJournal.Open(options));
+
+        Assert.StartsWith("Schema migration broken v1 (create nonsense) failed on SQLite: SQLite Error 1: 'near \"TABLEAU\": syntax error'", failure.Message);
+    }
+
+    [Fact]
+    public void Synchronous_is_full_by_default_and_normal_only_when_asked()
+    {
+        using (SqliteJournal.Open(new SqlitePersistenceOptions { ConnectionString = ConnectionString }))
+        {
+        }
+
+        using (var full = new SqliteDatabase(new SqlitePersistenceOptions { ConnectionString = ConnectionString }).OpenWriter())
+        {
+            Assert.Equal(2L, Scalar(full, "PRAGMA synchronous"));
+        }
+
+        var normalOptions = new SqlitePersistenceOptions { ConnectionString = ConnectionString, Synchronous = SqliteSynchronousMode.Normal };
+        using var normal = new SqliteDatabase(normalOptions).OpenWriter();
+        Assert.Equal(1L, Scalar(normal, "PRAGMA synchronous"));
+    }
+
+    [Fact]
+    public async Task Two_journals_on_one_file_are_fenced_like_two_processes()
+    {
+        using var first = SqliteJournal.Open(new SqlitePersistenceOptions { ConnectionString = ConnectionString });
+        using var second = SqliteJournal.Open(new SqlitePersistenceOptions { ConnectionString = ConnectionString });
+        var id = $"job-{Guid.NewGuid():N}";
+
+        Assert.True((await first.WriteAsync(Write(id, 1, "first"))).IsWritten);
+        var stolen = await second.WriteAsync(Write(id, 1, "second"));
+        Assert.True((await second.WriteAsync(Write(id, 2, "second"))).IsWritten);
+
+        Assert.Contains("sequence number 1 is already taken (highest stored is 1)", stolen.RejectionReason);
+        Assert.Equal(2, await first.ReadHighestSequenceNrAsync(id));
+    }
+
+    [Fact]
+    public async Task A_read_only_file_makes_appends_fail_clearly_and_acknowledges_nothing()
+    {
+        var id = $"job-{Guid.NewGuid():N}";
+        using (var writable = SqliteJournal.Open(new SqlitePersistenceOptions { ConnectionString = ConnectionString }))
+        {
+            Assert.True((await writable.WriteAsync(Write(id, 1, "kept"))).IsWritten);
+        }
+
+        using var readOnly = SqliteJournal.Open(new SqlitePersistenceOptions { ConnectionString = $"{ConnectionString};Mode=ReadOnly" });
+        await using var writer = new BatchingJournalWriter(readOnly);
+
+        var failure = await Assert.ThrowsAsync<JournalWriteException>(() => writer.WriteAsync(Write(id, 2, "lost")));
+
+        Assert.Equal(
+            $"Appending 1 atomic write(s) to the SQLite journal '{_directory.File("jobs.db")}' failed; none of their events is acknowledged: SQLite Error 8: 'attempt to write a readonly database'.",
+            failure.Message);
+        Assert.Equal(1, await readOnly.ReadHighestSequenceNrAsync(id));
+    }
+
+    [Fact]
+    public async Task A_full_file_makes_appends_fail_clearly_and_acknowledges_nothing()
+    {
+        var options = new SqlitePersistenceOptions { ConnectionString = ConnectionString, MaxDatabaseSizeBytes = 256 * 1024 };
+        using var journal = SqliteJournal.Open(options);
+        await using var writer = new BatchingJournalWriter(journal);
+        var id = $"job-{Guid.NewGuid():N}";
+        var payload = new string('x', 8 * 1024);
+
+        long acknowledged = 0;
+        JournalWriteException? failure = null;
+        for (var seq = 1; seq <= 100 && failure is null; seq++)
+        {
+            try
+            {
+                Assert.True((await writer.WriteAsync(Write(id, seq, payload))).IsWritten);
+                acknowledged = seq;
+            }
+            catch (JournalWriteException e)
+            {
+                failure = e;
+            }
+        }
+
+        Assert.NotNull(failure);
+        Assert.EndsWith("failed; none of their events is acknowledged: SQLite Error 13: 'database or disk is full'.", failure.Message);
+        Assert.InRange(acknowledged, 1, 99);
+        Assert.Equal(acknowledged, await journal.ReadHighestSequenceNrAsync(id));
+        var replayed = 0;
+        await foreach (var _ in journal.ReplayAsync(id, 1, long.MaxValue, long.MaxValue))
+        {
+            replayed++;
+        }
+
+        Assert.Equal(acknowledged, replayed);
+    }
+
+    [Theory]
+    [InlineData("", "The SQLite journal needs a database file (for example \"Data Source=jobs.db\"): an in-memory database is not shared between its writer and readers. (Parameter 'options')")]
+    [InlineData("Data Source=:memory:", "The SQLite journal needs a database file (for example \"Data Source=jobs.db\"): an in-memory database is not shared between its writer and readers. (Parameter 'options')")]
+    [InlineData("Data Sauce=jobs.db", "The SQLite connection string is not valid: Connection string keyword 'data sauce' is not supported. For a possible alternative, see https://go.microsoft.com/fwlink/?linkid=2142181. (Parameter 'options')")]
+    public void An_unusable_connection_string_is_refused_with_a_message_naming_it(string connectionString, string message)
+    {
+        var failure = Assert.Throws<ArgumentException>(() => SqliteJournal.Open(new SqlitePersistenceOptions { ConnectionString = connectionString }));
+
+        Assert.Equal(message, failure.Message);
+    }
+
+    [Fact]
+    public void Two_projections_for_one_update_type_are_refused()
+    {
+        var options = SqliteJournalConformanceTests.SqliteStore.Options(ConnectionString);
+        options.Projections.Add(new SqliteJobRowProjection());
+
+        var failure = Assert.Throws<ArgumentException>(() => SqliteJournal.Open(options));
+
+        Assert.StartsWith("Two SQLite projections apply JobRowUpdate: SqliteJobRowProjection and SqliteJobRowProjection.", failure.Message);
+    }
+
+    private static AtomicWrite Write(string id, long seq, string text) =>
+        new(id, [new SerializedEvent(seq, TestEvents.Progressed, JsonSerializer.SerializeToUtf8Bytes(new { text }))]);
+
+    private List<string> AppliedSteps()
+    {
+        using var connection = OpenSide();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT module, version, description FROM schema_version ORDER BY module, version";
+        using var reader = command.ExecuteReader();
+        var steps = new List<string>();
+        while (reader.Read())
+        {
+            steps.Add($"{reader.GetString(0)}:{reader.GetInt32(1)}:{reader.GetString(2)}");
+        }
+
+        return steps;
+    }
+
+    private T Query<T>(string sql)
+    {
+        using var connection = OpenSide();
+        return (T)Scalar(connection, sql)!;
+    }
+
+    private void Execute(string sql)
+    {
+        using var connection = OpenSide();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    private SqliteConnection OpenSide()
+    {
+        var connection = new SqliteConnection($"{ConnectionString};Pooling=False");
+        connection.Open();
+        return connection;
+    }
+
+    private sealed class BrokenMigrationProjection : SqliteProjection<UnregisteredRowUpdate>
+    {
+        public override IReadOnlyList<SchemaMigration> Migrations { get; } = [new SchemaMigration("broken", 1, "create nonsense", "CREATE TABLEAU nonsense (x)")];
+
+        protected override void Apply(SqliteProjectionContext context, UnregisteredRowUpdate update) =>
+            throw new InvalidOperationException("Never applied: the migration fails first.");
+    }
+}

@@ -1,0 +1,206 @@
+using System.Text.Json;
+using ActorJobs.Persistence.InMemory;
+using ActorJobs.Persistence.Journal;
+using ActorJobs.Persistence.Tests.Support;
+
+namespace ActorJobs.Persistence.Tests.Journal;
+
+/// <summary>Group commit: how the writer forms batches, and that no caller hears "written" before the commit.</summary>
+public sealed class BatchingJournalWriterTests : IAsyncDisposable
+{
+    private readonly InMemoryJournal _store = new();
+    private readonly RecordingJournal _recorder;
+    private BatchingJournalWriter _writer;
+
+    public BatchingJournalWriterTests()
+    {
+        _recorder = new RecordingJournal(_store);
+        _writer = new BatchingJournalWriter(_recorder);
+    }
+
+    public ValueTask DisposeAsync() => _writer.DisposeAsync();
+
+    [Fact]
+    public async Task A_write_to_an_idle_writer_goes_out_at_once_as_its_own_batch()
+    {
+        var result = await _writer.WriteAsync(Write("job-1", 1));
+
+        Assert.True(result.IsWritten);
+        Assert.Equal([(1, 1)], _recorder.Batches);
+    }
+
+    [Fact]
+    public async Task Writes_that_arrive_while_a_batch_is_in_flight_form_the_next_batch()
+    {
+        var release = new TaskCompletionSource();
+        var held = _store.DelayNextWrites(release.Task);
+        var first = _writer.WriteAsync(Write("job-0", 1));
+        await held;
+
+        var waiting = Enumerable.Range(1, 10).Select(i => _writer.WriteAsync(Write($"job-{i}", 1))).ToList();
+        Assert.All(waiting, task => Assert.False(task.IsCompleted));
+        release.SetResult();
+        await Task.WhenAll(waiting.Append(first));
+
+        Assert.Equal([(1, 1), (10, 10)], _recorder.Batches);
+    }
+
+    [Fact]
+    public async Task A_batch_carries_at_most_MaxBatchEvents_events()
+    {
+        await using var writer = await HeldWriterAsync(maxBatchEvents: 4, out var release);
+
+        var waiting = Enumerable.Range(1, 10).Select(i => writer.WriteAsync(Write($"job-{i}", 1))).ToList();
+        release.SetResult();
+        await Task.WhenAll(waiting);
+
+        Assert.Equal([(1, 1), (4, 4), (4, 4), (2, 2)], _recorder.Batches);
+    }
+
+    [Fact]
+    public async Task A_submission_larger_than_the_bound_is_written_whole_and_alone()
+    {
+        await using var writer = await HeldWriterAsync(maxBatchEvents: 4, out var release);
+
+        var small = writer.WriteAsync(Write("job-1", 1));
+        var large = writer.WriteAsync([Write("job-2", 1, count: 3), Write("job-3", 1, count: 3)]);
+        release.SetResult();
+        await Task.WhenAll(small, large);
+
+        Assert.Equal([(1, 1), (1, 1), (2, 6)], _recorder.Batches);
+        Assert.Equal(3, await _store.ReadHighestSequenceNrAsync("job-3"));
+    }
+
+    [Fact]
+    public async Task Each_caller_gets_the_results_of_its_own_writes()
+    {
+        await _writer.WriteAsync(Write("job-taken", 1));
+        await using var writer = await HeldWriterAsync(maxBatchEvents: 1000, out var release);
+
+        var good = writer.WriteAsync(Write("job-a", 1));
+        var mixed = writer.WriteAsync([Write("job-taken", 1), Write("job-b", 1)]);
+        release.SetResult();
+
+        Assert.True((await good).IsWritten);
+        var results = await mixed;
+        Assert.Contains("sequence number 1 is already taken", results[0].RejectionReason);
+        Assert.True(results[1].IsWritten);
+    }
+
+    [Fact]
+    public async Task A_failed_batch_fails_every_caller_in_it_and_acknowledges_nothing()
+    {
+        await using var writer = await HeldWriterAsync(maxBatchEvents: 1000, out var release);
+        _store.FailNextWrites(1);
+
+        var callers = Enumerable.Range(1, 5).Select(i => writer.WriteAsync(Write($"job-{i}", 1))).ToList();
+        release.SetResult();
+
+        foreach (var caller in callers)
+        {
+            var failure = await Assert.ThrowsAsync<JournalWriteException>(() => caller);
+            Assert.Equal("The in-memory journal failed this batch on purpose (FailNextWrites); nothing of it was written.", failure.Message);
+        }
+
+        Assert.Equal(0, await _store.ReadHighestSequenceNrAsync("job-1"));
+        Assert.True((await writer.WriteAsync(Write("job-1", 1))).IsWritten);
+    }
+
+    [Fact]
+    public async Task A_store_error_that_is_not_a_journal_error_is_wrapped_with_the_batch_size()
+    {
+        await using var writer = new BatchingJournalWriter(new ThrowingJournal(new TimeoutException("the store did not answer")));
+
+        var failure = await Assert.ThrowsAsync<JournalWriteException>(() => writer.WriteAsync(Write("job-1", 1)));
+
+        Assert.Equal("The journal failed to write a batch of 1 atomic writes; none of its events is acknowledged: the store did not answer", failure.Message);
+        Assert.IsType<TimeoutException>(failure.InnerException);
+    }
+
+    [Fact]
+    public async Task A_caller_that_cancels_before_its_writes_are_taken_writes_nothing()
+    {
+        await using var writer = await HeldWriterAsync(maxBatchEvents: 1000, out var release);
+        using var cancellation = new CancellationTokenSource();
+
+        var cancelled = writer.WriteAsync(Write("job-1", 1), cancellation.Token);
+        var kept = writer.WriteAsync(Write("job-2", 1));
+        await cancellation.CancelAsync();
+        release.SetResult();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        Assert.True((await kept).IsWritten);
+        Assert.Equal(0, await _store.ReadHighestSequenceNrAsync("job-1"));
+    }
+
+    [Fact]
+    public async Task A_caller_that_cancels_after_its_writes_are_taken_still_learns_the_outcome()
+    {
+        var release = new TaskCompletionSource();
+        var held = _store.DelayNextWrites(release.Task);
+        using var cancellation = new CancellationTokenSource();
+
+        var inFlight = _writer.WriteAsync(Write("job-1", 1), cancellation.Token);
+        await held;
+        await cancellation.CancelAsync();
+        release.SetResult();
+
+        Assert.True((await inFlight).IsWritten);
+        Assert.Equal(1, await _store.ReadHighestSequenceNrAsync("job-1"));
+    }
+
+    [Fact]
+    public async Task Disposing_writes_what_is_queued_and_then_refuses_new_writes()
+    {
+        await using var writer = await HeldWriterAsync(maxBatchEvents: 1000, out var release);
+        var queued = writer.WriteAsync(Write("job-1", 1));
+
+        var disposing = writer.DisposeAsync();
+        release.SetResult();
+        await disposing;
+
+        Assert.True((await queued).IsWritten);
+        var failure = await Assert.ThrowsAsync<ObjectDisposedException>(() => writer.WriteAsync(Write("job-2", 1)));
+        Assert.StartsWith("The journal writer was disposed; it takes no more writes.", failure.Message);
+    }
+
+    [Fact]
+    public void A_batch_bound_below_one_is_refused()
+    {
+        var failure = Assert.Throws<ArgumentOutOfRangeException>(() => new BatchingJournalWriter(_store, new BatchingJournalWriterOptions { MaxBatchEvents = 0 }));
+
+        Assert.StartsWith("MaxBatchEvents must be at least 1: it is the most events one transaction carries.", failure.Message);
+    }
+
+    /// <summary>A writer whose first batch (one write, already recorded) is held in flight until the returned gate opens.</summary>
+    private Task<BatchingJournalWriter> HeldWriterAsync(int maxBatchEvents, out TaskCompletionSource release)
+    {
+        var gate = new TaskCompletionSource();
+        release = gate;
+        return StartAsync();
+
+        async Task<BatchingJournalWriter> StartAsync()
+        {
+            await _writer.DisposeAsync();
+            _writer = new BatchingJournalWriter(_recorder, new BatchingJournalWriterOptions { MaxBatchEvents = maxBatchEvents });
+            var held = _store.DelayNextWrites(gate.Task);
+            _ = _writer.WriteAsync(Write($"job-held-{Guid.NewGuid():N}", 1));
+            await held;
+            return _writer;
+        }
+    }
+
+    private static AtomicWrite Write(string id, long first, int count = 1) =>
+        new(id, [.. Enumerable.Range(0, count).Select(i => new SerializedEvent(first + i, TestEvents.Progressed, JsonSerializer.SerializeToUtf8Bytes(new JobProgressed(id, i))))]);
+
+    private sealed class ThrowingJournal(Exception error) : IJournal
+    {
+        public Task<IReadOnlyList<AtomicWriteResult>> WriteAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default) => throw error;
+
+        public IAsyncEnumerable<StoredEvent> ReplayAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, long max, CancellationToken cancellationToken = default) => throw error;
+
+        public Task<long> ReadHighestSequenceNrAsync(string persistenceId, CancellationToken cancellationToken = default) => throw error;
+
+        public Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default) => throw error;
+    }
+}
