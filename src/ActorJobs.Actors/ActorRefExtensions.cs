@@ -153,7 +153,13 @@ public static class ActorRefExtensions
                 wait,
                 Timeout.InfiniteTimeSpan);
         var registration = cancellationToken.CanBeCanceled
-            ? cancellationToken.Register(static s => ((PromiseActorRef)s!).TrySetCanceled(default), promise)
+            ? cancellationToken.Register(
+                static s =>
+                {
+                    var (p, token) = ((PromiseActorRef, CancellationToken))s!;
+                    p.TrySetCanceled(token);
+                },
+                (promise, cancellationToken))
             : default;
         if (timer is not null || cancellationToken.CanBeCanceled)
         {
