@@ -60,8 +60,7 @@ public static class ActorRefExtensions
                 }
                 else
                 {
-                    var exception = Unwrap(t.Exception) ?? new TaskCanceledException("The piped task was canceled.");
-                    recipient.Tell(failure is null ? new Status.Failure(exception) : failure(exception), sender);
+                    TellFailure(t, recipient, sender, failure);
                 }
             },
             CancellationToken.None,
@@ -83,8 +82,7 @@ public static class ActorRefExtensions
                 }
                 else
                 {
-                    var exception = Unwrap(t.Exception) ?? new TaskCanceledException("The piped task was canceled.");
-                    recipient.Tell(failure is null ? new Status.Failure(exception) : failure(exception), sender);
+                    TellFailure(t, recipient, sender, failure);
                 }
             },
             CancellationToken.None,
@@ -177,6 +175,12 @@ public static class ActorRefExtensions
         }
         receiver.Tell(message, promise);
         return promise.Task;
+    }
+
+    private static void TellFailure(Task task, IActorRef recipient, IActorRef? sender, Func<Exception, object>? failure)
+    {
+        var exception = Unwrap(task.Exception) ?? new TaskCanceledException("The piped task was canceled.");
+        recipient.Tell(failure is null ? new Status.Failure(exception) : failure(exception), sender);
     }
 
     private static Exception? Unwrap(AggregateException? exception) =>
