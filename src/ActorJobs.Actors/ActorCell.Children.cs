@@ -30,13 +30,13 @@ internal sealed partial class ActorCell
                 throw new InvalidOperationException($"{Path} is stopping and cannot create the child [{name}].");
             }
             _children ??= new Dictionary<string, ChildEntry>(StringComparer.Ordinal);
-            if (_children.ContainsKey(name))
+            if (_children.TryGetValue(name, out var existing) && !existing.HasTerminated)
             {
                 throw new InvalidActorNameException($"Actor name [{name}] is not unique: {Path}/{name} is still alive or stopping.");
             }
             var cell = new ActorCell(System, props, Self, this, Path.Child(name, System.NextUid()));
             child = cell.Self;
-            _children.Add(name, new ChildEntry(child));
+            _children[name] = new ChildEntry(child);
         }
         child.Cell.Start();
         return child;
@@ -82,6 +82,18 @@ internal sealed partial class ActorCell
             entry.Stopping = true;
         }
         entry.Ref.Stop();
+    }
+
+    /// <summary>Called by a child as it terminates, before its watchers hear of it: its name is free from now on.</summary>
+    internal void ReleaseChildName(InternalActorRef child)
+    {
+        lock (_childrenLock)
+        {
+            if (_children is not null && _children.TryGetValue(child.Path.Name, out var entry) && entry.Ref.Equals(child))
+            {
+                entry.HasTerminated = true;
+            }
+        }
     }
 
     private ChildEntry? FindChild(InternalActorRef child)

@@ -53,6 +53,9 @@ internal sealed partial class ActorCell
         }
     }
 
+    /// <summary>A stashed <see cref="Terminated"/> goes back into the mailbox: it must be delivered again when it comes round.</summary>
+    internal void TerminatedRequeued(InternalActorRef actor) => (_terminatedQueued ??= []).Add(actor);
+
     /// <summary>Stops watching everyone (we are stopping) and tells our watchers that we died.</summary>
     private void UnwatchAll()
     {

@@ -15,6 +15,9 @@ internal sealed partial class ActorCell
     private Exception? _recreateCause;
     private object? _failedMessage;
 
+    // Children whose failure we escalated: they stay suspended until our own parent has decided about us.
+    private List<InternalActorRef>? _escalatedChildren;
+
     /// <summary>The actor threw: suspend it and let the parent decide. Failures while stopping are only logged.</summary>
     private void HandleInvokeFailure(Exception exception, bool alreadySuspended = false)
     {
@@ -72,12 +75,14 @@ internal sealed partial class ActorCell
         catch (Exception deciderFailure)
         {
             // A decider that throws escalates what it threw.
+            (_escalatedChildren ??= []).Add(failed.Child);
             HandleInvokeFailure(deciderFailure);
             return;
         }
         if (!handled)
         {
             LogChildFailure(failed.Child, failed.Cause, Directive.Escalate);
+            (_escalatedChildren ??= []).Add(failed.Child);
             HandleInvokeFailure(failed.Cause);
         }
     }
@@ -109,6 +114,11 @@ internal sealed partial class ActorCell
         _suspendedForFailure = false;
         _failedMessage = null;
         Mailbox.Resume();
+        // Resumed after escalating: the children that failed are resumed with us.
+        foreach (var child in TakeEscalatedChildren())
+        {
+            child.SendSystemMessage(new Resume(cause));
+        }
     }
 
     private void HandleRecreate(Exception cause)
@@ -168,6 +178,21 @@ internal sealed partial class ActorCell
         _suspendedForFailure = false;
         _failedMessage = null;
         Mailbox.Resume();
+        // Restarted after escalating: a failed child that survived PreRestart is restarted too, not left suspended.
+        foreach (var child in TakeEscalatedChildren())
+        {
+            if (FindChild(child) is { Stopping: false })
+            {
+                child.SendSystemMessage(new Recreate(cause));
+            }
+        }
+    }
+
+    private List<InternalActorRef> TakeEscalatedChildren()
+    {
+        var children = _escalatedChildren ?? [];
+        _escalatedChildren = null;
+        return children;
     }
 
     private void HandleTerminate()
@@ -219,6 +244,7 @@ internal sealed partial class ActorCell
             }
         }
         Mailbox.Close();
+        ParentCell?.ReleaseChildName(Self);
         TellWatchersWeDied();
         Parent.SendSystemMessage(new ChildTerminated(Self));
         _actor = null;

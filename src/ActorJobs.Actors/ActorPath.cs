@@ -40,6 +40,9 @@ public sealed class ActorPath : IEquatable<ActorPath>
     /// <summary>The path of a child named <paramref name="name"/> under this one.</summary>
     public ActorPath Child(string name, long uid = 0) => new(SystemName, this, name, uid);
 
+    /// <summary>The same path for another incarnation.</summary>
+    internal ActorPath WithUid(long uid) => new(SystemName, Parent, Name, uid);
+
     /// <summary>The path elements below the root, e.g. <c>["user", "a", "b"]</c>.</summary>
     public IReadOnlyList<string> Elements
     {
@@ -97,7 +100,7 @@ public sealed class ActorPath : IEquatable<ActorPath>
             if (!ok)
             {
                 error = char.IsControl(c)
-                    ? $"Actor name [{name.Replace("\0", "\\0", StringComparison.Ordinal)}] contains the control character U+{(int)c:X4}."
+                    ? $"Actor name [{EscapeControlCharacters(name)}] contains the control character U+{(int)c:X4}."
                     : $"Actor name [{name}] contains the character '{c}', which is not allowed in an actor path element.";
                 return false;
             }
@@ -105,4 +108,8 @@ public sealed class ActorPath : IEquatable<ActorPath>
         error = "";
         return true;
     }
+
+    // A raw newline or escape sequence in an error message would garble it, and the logs it ends up in.
+    private static string EscapeControlCharacters(string text) =>
+        string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
 }

@@ -34,7 +34,8 @@ public sealed class ActorSystem : IAsyncDisposable
         _tempPath = rootPath.Child("temp");
         DeadLetters = new DeadLetterActorRef(this, rootPath.Child("deadLetters"));
         var bubble = new RootParent(this, rootPath);
-        _root = new ActorCell(this, Props.Create(() => new Guardian(SupervisorStrategy.StoppingStrategy)), bubble, null, rootPath.Child("", NextUid()));
+        // The root guardian is the root path itself (not a child named ""), so paths read actorjobs://name/user/...
+        _root = new ActorCell(this, Props.Create(() => new Guardian(SupervisorStrategy.StoppingStrategy)), bubble, null, rootPath.WithUid(NextUid()));
         _root.Start();
         _userGuardian = (_root.CreateChild(Props.Create(() => new Guardian(null)), "user")).Cell;
         _systemGuardian = (_root.CreateChild(Props.Create(() => new Guardian(null)), "system")).Cell;
@@ -167,9 +168,10 @@ public sealed class ActorSystem : IAsyncDisposable
     internal void DeadLetterFor(Envelope envelope, IActorRef recipient)
     {
         var message = envelope.Message;
-        if (message is DeadLetter deadLetter)
+        if (message is DeadLetter)
         {
-            PublishDeadLetter(deadLetter);
+            // A DeadLetter that did not reach its subscriber (it has stopped) is dropped: publishing it again would
+            // hand it straight back to that subscriber's closed mailbox, recursing until the stack overflows.
             return;
         }
         PublishDeadLetter(new DeadLetter(message, envelope.Sender, recipient));

@@ -68,7 +68,8 @@ public sealed class Props
                 $"{actorType.Name} has no constructor taking ({string.Join(", ", args.Select(a => a?.GetType().Name ?? "null"))}).",
                 nameof(args));
         var captured = (object?[])args.Clone();
-        return new Props(actorType, () => (ActorBase)constructor.Invoke(captured));
+        // DoNotWrapExceptions: a throwing constructor surfaces as itself, not as a TargetInvocationException.
+        return new Props(actorType, () => (ActorBase)constructor.Invoke(BindingFlags.DoNotWrapExceptions, null, captured, null));
     }
 
     /// <summary>A copy that supervises its children with <paramref name="strategy"/>.</summary>

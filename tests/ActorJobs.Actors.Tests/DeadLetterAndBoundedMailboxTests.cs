@@ -55,6 +55,29 @@ public sealed class DeadLetterAndBoundedMailboxTests : KernelTest
     }
 
     [Fact]
+    public async Task The_event_stream_delivers_by_type_including_base_types_until_unsubscribed()
+    {
+        var jobs = CreateProbe();
+        var everything = CreateProbe();
+        Sys.EventStream.Subscribe<JobEvent>(jobs.Ref);
+        Sys.EventStream.Subscribe<object>(everything.Ref);
+
+        Sys.EventStream.Publish(new JobStarted("j1"));
+        Sys.EventStream.Publish("not a job event");
+
+        Assert.Equal(new JobStarted("j1"), await jobs.ExpectAsync<JobStarted>());
+        Assert.Equal(new JobStarted("j1"), await everything.ExpectAsync<JobStarted>());
+        Assert.Equal("not a job event", await everything.ExpectAsync<string>());
+        await jobs.ExpectNoMessageAsync();
+
+        Assert.True(Sys.EventStream.Unsubscribe(jobs.Ref));
+        Assert.False(Sys.EventStream.Unsubscribe(jobs.Ref));
+        Sys.EventStream.Publish(new JobStarted("j2"));
+        Assert.Equal(new JobStarted("j2"), await everything.ExpectAsync<JobStarted>());
+        await jobs.ExpectNoMessageAsync();
+    }
+
+    [Fact]
     public async Task A_full_DropNewest_mailbox_dead_letters_the_new_message_and_keeps_its_backlog()
     {
         var (probe, deadLetters, actor, gate) = await HeldActor(MailboxOverflow.DropNewest);
@@ -128,9 +151,58 @@ public sealed class DeadLetterAndBoundedMailboxTests : KernelTest
         var advance = Record.Exception(() => Clock.Advance(TimeSpan.FromSeconds(1)));
 
         Assert.Null(advance);
-        Assert.Equal("tick", (await deadLetters.ExpectAsync<DeadLetter>()).Message);
+        Assert.IsType<TimerTick>((await deadLetters.ExpectAsync<DeadLetter>()).Message);
         gate.SetResult();
         Assert.Equal(1, await probe.ExpectAsync<int>());
+    }
+
+    [Fact]
+    public async Task A_stopped_dead_letter_subscriber_does_not_make_dead_letters_loop()
+    {
+        var listener = CreateProbe();
+        var stoppedListener = CreateProbe();
+        Sys.EventStream.Subscribe<DeadLetter>(listener.Ref);
+        Sys.EventStream.Subscribe<DeadLetter>(stoppedListener.Ref);
+        await listener.WatchAsync(stoppedListener.Ref);
+        Sys.Stop(stoppedListener.Ref);
+        await listener.ExpectTerminatedAsync(stoppedListener.Ref);
+        var before = Sys.DeadLetterCount;
+
+        // The DeadLetter published to the stopped subscriber must not come back as a dead letter of its own, forever.
+        Sys.DeadLetters.Tell("lost", ActorRefs.NoSender);
+
+        Assert.Equal("lost", (await listener.ExpectAsync<DeadLetter>()).Message);
+        await listener.ExpectNoMessageAsync();
+        Assert.Equal(before + 1, Sys.DeadLetterCount);
+    }
+
+    [Fact]
+    public async Task A_full_Reject_subscriber_does_not_break_an_actor_that_publishes_dead_letters_as_it_stops()
+    {
+        var probe = CreateProbe();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var subscriber = Sys.ActorOf(
+            Props.Create(() => new Holder(probe.Ref)).WithMailbox(MailboxSettings.Bounded(1, MailboxOverflow.Reject)),
+            "full-subscriber");
+        subscriber.Tell(new Hold(gate.Task), ActorRefs.NoSender);
+        await probe.ExpectAsync("holding");
+        subscriber.Tell(0, ActorRefs.NoSender); // the subscriber's mailbox is full now
+        Sys.EventStream.Subscribe<DeadLetter>(subscriber);
+        var other = CreateProbe();
+        var busy = Sys.ActorOf(Props.Create(() => new Holder(other.Ref)), "busy");
+        var busyGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        busy.Tell(new Hold(busyGate.Task), ActorRefs.NoSender);
+        await other.ExpectAsync("holding");
+        busy.Tell(1, ActorRefs.NoSender);
+        busy.Tell(2, ActorRefs.NoSender);
+        await probe.WatchAsync(busy);
+
+        // Stopping publishes the queued 1 and 2 as dead letters; the full subscriber must not derail the stop.
+        Sys.Stop(busy);
+
+        await probe.ExpectTerminatedAsync(busy);
+        gate.SetResult();
+        Assert.Equal(0, await probe.ExpectAsync<int>());
     }
 
     [Fact]
@@ -156,6 +228,10 @@ public sealed class DeadLetterAndBoundedMailboxTests : KernelTest
     }
 
     private sealed record Hold(Task Gate);
+
+    private abstract record JobEvent(string JobId);
+
+    private sealed record JobStarted(string JobId) : JobEvent(JobId);
 
     private sealed record StartTimer(TimeSpan Delay);
 

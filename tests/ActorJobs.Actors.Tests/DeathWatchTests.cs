@@ -57,7 +57,7 @@ public sealed class DeathWatchTests : KernelTest
     [Fact]
     public async Task Many_watchers_racing_the_stop_each_get_exactly_one_Terminated()
     {
-        const int Rounds = 150;
+        const int Rounds = 500;
         const int Watchers = 16;
         var probe = CreateProbe();
         var watchers = Enumerable.Range(0, Watchers)

@@ -144,7 +144,28 @@ public sealed class LifecycleTests : KernelTest
         await probe.ExpectTerminatedAsync(actor);
     }
 
+    [Fact]
+    public async Task Stopping_an_actor_inside_an_async_handler_does_not_wait_for_the_task_and_drops_its_continuation()
+    {
+        var probe = CreateProbe();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var actor = Sys.ActorOf(Props.Create(() => new Recorder(probe.Ref, new Incarnations())), "awaiting");
+        await probe.ReceiveAsync(2);
+        await probe.WatchAsync(actor);
+        actor.Tell(new HoldAndReport(gate.Task), ActorRefs.NoSender);
+        await probe.ExpectAsync("holding 1");
+
+        Sys.Stop(actor);
+
+        await probe.ExpectAsync("PostStop 1");
+        await probe.ExpectTerminatedAsync(actor);
+        gate.SetResult();
+        await probe.ExpectNoMessageAsync(); // the code after the await never runs on a stopped actor
+    }
+
     private sealed record Hold(Task Gate);
+
+    private sealed record HoldAndReport(Task Gate);
 
     private sealed class Incarnations
     {
@@ -163,6 +184,12 @@ public sealed class LifecycleTests : KernelTest
             _instance = Interlocked.Increment(ref incarnations.Count);
             Report($"ctor {_instance}");
             ReceiveAsync<Hold>(h => h.Gate);
+            ReceiveAsync<HoldAndReport>(async h =>
+            {
+                Report($"holding {_instance}");
+                await h.Gate;
+                Report($"continued {_instance}");
+            });
             Receive<string>(s => s == "fail", _ => throw new InvalidOperationException("boom"));
             Receive<string>(s => s == "stop", _ =>
             {

@@ -109,6 +109,27 @@ public sealed class SupervisionTests : KernelTest
     }
 
     [Fact]
+    public async Task When_an_escalating_parent_is_restarted_a_failed_child_that_survives_its_PreRestart_is_restarted_too()
+    {
+        var probe = CreateProbe();
+        var grandparentDecisions = CreateProbe();
+        var parentProps = Props.Create(() => new KeepsChildren()).WithSupervisorStrategy(Strategy(probe, Directive.Escalate));
+        var grandparent = Sys.ActorOf(
+            Props.Create(() => new Parent()).WithSupervisorStrategy(Strategy(grandparentDecisions, Directive.Restart)),
+            "grandparent");
+        var parent = await grandparent.Ask<IActorRef>(new CreateChild(parentProps, "parent"), Probe.DefaultTimeout);
+        var child = await CreateCounter(parent, probe, "child");
+
+        child.Tell("inc", ActorRefs.NoSender);
+        child.Tell(new Fail("escalate me"), ActorRefs.NoSender);
+
+        await probe.ExpectAsync<Decided>();
+        await grandparentDecisions.ExpectAsync<Decided>();
+        Assert.Equal(new Started(2), await probe.ExpectAsync<Started>());
+        Assert.Equal(new CounterState(2, 0), await child.Ask<CounterState>("get", Probe.DefaultTimeout));
+    }
+
+    [Fact]
     public async Task OneForOne_restarts_only_the_failing_child()
     {
         var probe = CreateProbe();
@@ -144,6 +165,29 @@ public sealed class SupervisionTests : KernelTest
         Assert.Equal([new Started(2), new Started(2)], await probe.ReceiveAsync<Started>(2));
         Assert.Equal(new CounterState(2, 0), await a.Ask<CounterState>("get", Probe.DefaultTimeout));
         Assert.Equal(new CounterState(2, 0), await b.Ask<CounterState>("get", Probe.DefaultTimeout));
+    }
+
+    [Fact]
+    public async Task AllForOne_restarts_a_sibling_that_is_inside_an_async_handler_and_drops_that_handlers_continuation()
+    {
+        var probe = CreateProbe();
+        var strategy = new AllForOneStrategy(e => Decide(probe, e, Directive.Restart));
+        var parent = Sys.ActorOf(Props.Create(() => new Parent()).WithSupervisorStrategy(strategy));
+        var a = await CreateCounter(parent, probe, "a");
+        var b = await CreateCounter(parent, probe, "b");
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        b.Tell(new HoldThenInc(gate.Task), ActorRefs.NoSender);
+        await probe.ExpectAsync("holding");
+
+        a.Tell(new Fail("a fails"), ActorRefs.NoSender);
+
+        await probe.ExpectAsync<Decided>();
+        Assert.Equal([new Started(2), new Started(2)], await probe.ReceiveAsync<Started>(2));
+        gate.SetResult(); // the abandoned handler's continuation must not touch the new instance
+        Assert.Equal(new CounterState(2, 0), await b.Ask<CounterState>("get", Probe.DefaultTimeout));
+        b.Tell("inc", ActorRefs.NoSender);
+        Assert.Equal(new CounterState(2, 1), await b.Ask<CounterState>("get", Probe.DefaultTimeout));
+        await probe.ExpectNoMessageAsync();
     }
 
     [Fact]
@@ -329,12 +373,24 @@ public sealed class SupervisionTests : KernelTest
 
     private sealed record Hold(Task Gate);
 
+    private sealed record HoldThenInc(Task Gate);
+
     /// <summary>Creates children on request and supervises them with the strategy in its Props.</summary>
     private sealed class Parent : ReceiveActor
     {
         public Parent()
         {
             Receive<CreateChild>(c => Sender.Tell(Context.ActorOf(c.Props, c.Name), Self));
+        }
+    }
+
+    /// <summary>A parent whose restart keeps its children (it does not call the default PreRestart).</summary>
+    private sealed class KeepsChildren : ReceiveActor
+    {
+        public KeepsChildren() => Receive<CreateChild>(c => Sender.Tell(Context.ActorOf(c.Props, c.Name), Self));
+
+        protected internal override void PreRestart(Exception reason, object? message)
+        {
         }
     }
 
@@ -357,6 +413,13 @@ public sealed class SupervisionTests : KernelTest
                 throw new InvalidOperationException(f.Message);
             });
             ReceiveAsync<Hold>(h => h.Gate);
+            ReceiveAsync<HoldThenInc>(async h =>
+            {
+                probe.Tell("holding", Self);
+                await h.Gate;
+                _count++;
+                probe.Tell("continued", Self);
+            });
         }
     }
 

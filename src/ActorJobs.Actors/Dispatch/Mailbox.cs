@@ -238,10 +238,12 @@ internal sealed class Mailbox : IThreadPoolWorkItem
                 }
                 Interlocked.Decrement(ref _count);
                 return Reserve(envelope);
-            case MailboxOverflow.Reject:
+            case MailboxOverflow.Reject when envelope.Message is not (TimerTick or ReceiveTimeoutTick or Terminated):
                 Interlocked.Decrement(ref _count);
                 throw new MailboxFullException(Cell.Path, _capacity, envelope.Message);
             default:
+                // DropNewest; also Reject for the kernel's own messages, told from a timer thread or a system message
+                // with no caller to throw to (on a timer thread the exception would take the process down).
                 Interlocked.Decrement(ref _count);
                 Cell.System.DeadLetterFor(envelope, Cell.Self);
                 return false;

@@ -66,7 +66,15 @@ public sealed class EventStream
         {
             if (subscription.Channel.IsAssignableFrom(type))
             {
-                subscription.Subscriber.Tell(message, ActorRefs.NoSender);
+                try
+                {
+                    subscription.Subscriber.Tell(message, ActorRefs.NoSender);
+                }
+                catch (MailboxFullException)
+                {
+                    // A subscriber with a full Reject mailbox misses this event. The publisher must not fail: it is
+                    // often the kernel itself, e.g. a stopping actor publishing its leftover messages as dead letters.
+                }
             }
         }
     }

@@ -31,7 +31,7 @@ internal sealed class ActorStash(ActorCell cell) : IStash
         }
         var first = _stashed[0];
         _stashed.RemoveAt(0);
-        cell.Mailbox.Prepend([first]);
+        PutBack([first]);
     }
 
     public void UnstashAll() => UnstashAll(static _ => true);
@@ -45,7 +45,7 @@ internal sealed class ActorStash(ActorCell cell) : IStash
         }
         var back = _stashed.Where(predicate).ToArray();
         _stashed.Clear();
-        cell.Mailbox.Prepend(back);
+        PutBack(back);
     }
 
     public IReadOnlyList<Envelope> ClearStash()
@@ -53,5 +53,18 @@ internal sealed class ActorStash(ActorCell cell) : IStash
         var all = _stashed.ToArray();
         _stashed.Clear();
         return all;
+    }
+
+    private void PutBack(Envelope[] envelopes)
+    {
+        foreach (var envelope in envelopes)
+        {
+            // A Terminated is delivered only while it is marked as queued, and delivering it cleared the mark.
+            if (envelope.Message is Terminated { ActorRef: InternalActorRef dead })
+            {
+                cell.TerminatedRequeued(dead);
+            }
+        }
+        cell.Mailbox.Prepend(envelopes);
     }
 }

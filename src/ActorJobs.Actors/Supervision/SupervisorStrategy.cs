@@ -151,6 +151,12 @@ internal sealed class ChildEntry(LocalActorRef actorRef)
 
     /// <summary>Set once the parent asked the child to stop; the name stays taken until the child has terminated.</summary>
     public bool Stopping { get; set; }
+
+    /// <summary>
+    /// Set by the child as it terminates, before it tells its watchers: from then on its name may be reused, even
+    /// before the parent has handled the ChildTerminated (so a GracefulStop or Terminated can be followed by ActorOf).
+    /// </summary>
+    public bool HasTerminated { get; set; }
 }
 
 /// <summary>Counts a child's restarts within the strategy's time window.</summary>
