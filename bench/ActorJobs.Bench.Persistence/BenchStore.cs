@@ -1,5 +1,6 @@
 using ActorJobs.Persistence.Journal;
 using ActorJobs.Persistence.PostgreSql;
+using ActorJobs.Persistence.Snapshots;
 using ActorJobs.Persistence.Sqlite;
 using Npgsql;
 
@@ -11,6 +12,8 @@ internal abstract class BenchStore : IAsyncDisposable
     public abstract string Name { get; }
 
     public abstract IJournal Journal { get; }
+
+    public abstract ISnapshotStore SnapshotStore { get; }
 
     public abstract ValueTask DisposeAsync();
 
@@ -25,36 +28,44 @@ internal abstract class BenchStore : IAsyncDisposable
     {
         private readonly string _directory = Path.Combine(Path.GetTempPath(), $"actorjobs-bench-{Guid.NewGuid():N}");
         private readonly SqliteJournal _journal;
+        private readonly SqliteSnapshotStore _snapshots;
 
         public SqliteBenchStore()
         {
             Directory.CreateDirectory(_directory);
 
             // Synchronous = Full: the durable default the target is set for.
-            _journal = SqliteJournal.Open(new SqlitePersistenceOptions
+            var options = new SqlitePersistenceOptions
             {
                 ConnectionString = $"Data Source={Path.Combine(_directory, "bench.db")}",
                 Synchronous = SqliteSynchronousMode.Full,
-            });
+            };
+            _journal = SqliteJournal.Open(options);
+            _snapshots = SqliteSnapshotStore.Open(options);
         }
 
         public override string Name => "SQLite (synchronous=FULL, WAL)";
 
         public override IJournal Journal => _journal;
 
+        public override ISnapshotStore SnapshotStore => _snapshots;
+
         public override ValueTask DisposeAsync()
         {
+            _snapshots.Dispose();
             _journal.Dispose();
             Directory.Delete(_directory, recursive: true);
             return ValueTask.CompletedTask;
         }
     }
 
-    private sealed class PostgresBenchStore(string connectionString, string schema, PostgreSqlJournal journal) : BenchStore
+    private sealed class PostgresBenchStore(string connectionString, string schema, PostgreSqlJournal journal, PostgreSqlSnapshotStore snapshots) : BenchStore
     {
         public override string Name => "PostgreSQL (fsync=on, synchronous_commit=on)";
 
         public override IJournal Journal => journal;
+
+        public override ISnapshotStore SnapshotStore => snapshots;
 
         public static async Task<BenchStore> CreateAsync()
         {
@@ -62,14 +73,18 @@ internal abstract class BenchStore : IAsyncDisposable
                 ?? throw new InvalidOperationException("ACTORJOBS_TEST_POSTGRES is not set: run the benchmark through scripts/with-postgres.sh.");
             var schema = $"bench_{Guid.NewGuid():N}";
             await ExecuteAsync(server, $"CREATE SCHEMA {schema}");
-            var connectionString = new NpgsqlConnectionStringBuilder(server) { SearchPath = schema }.ConnectionString;
-            var journal = await PostgreSqlJournal.OpenAsync(new PostgreSqlPersistenceOptions { ConnectionString = connectionString });
+            // 1,000 actors recovering at once would open a connection each; the journal's and the snapshot store's
+            // pools together must stay under the server's max_connections (100 by default).
+            var connectionString = new NpgsqlConnectionStringBuilder(server) { SearchPath = schema, MaxPoolSize = 40 }.ConnectionString;
+            var options = new PostgreSqlPersistenceOptions { ConnectionString = connectionString };
+            var journal = await PostgreSqlJournal.OpenAsync(options);
             await CheckDurableAsync(server);
-            return new PostgresBenchStore(server, schema, journal);
+            return new PostgresBenchStore(server, schema, journal, new PostgreSqlSnapshotStore(options));
         }
 
         public override async ValueTask DisposeAsync()
         {
+            await snapshots.DisposeAsync();
             await journal.DisposeAsync();
             await ExecuteAsync(connectionString, $"DROP SCHEMA {schema} CASCADE");
         }

@@ -128,9 +128,9 @@ internal sealed class SqliteDatabase
         public const string WriterCacheSize = "PRAGMA cache_size = -65536";
 
         // A batch of interleaved entities dirties about one index page per entity, so the default checkpoint (every
-        // 1,000 pages) would run after nearly every commit and copy each page again. Every 20,000 pages (80 MB of WAL
-        // at 4 KB) lets pages rewritten by many batches be checkpointed once.
-        public const string WriterAutoCheckpoint = "PRAGMA wal_autocheckpoint = 20000";
+        // 1,000 pages) would run after nearly every commit and copy each page again. Every 5,000 pages (80 MB of WAL
+        // at 16 KB) lets pages rewritten by many batches be checkpointed once.
+        public const string WriterAutoCheckpoint = "PRAGMA wal_autocheckpoint = 5000";
         public static string MaxPageCount(long pages) => string.Create(CultureInfo.InvariantCulture, $"PRAGMA max_page_count = {pages}");
     }
 }

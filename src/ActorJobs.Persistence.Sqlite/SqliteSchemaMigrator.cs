@@ -73,6 +73,8 @@ internal static class SqliteSchemaMigrator
             return;
         }
 
+        command.CommandText = SchemaQueries.SetPageSize;
+        command.ExecuteNonQuery();
         command.CommandText = SchemaQueries.EnableWal;
         var mode = command.ExecuteScalar() as string;
         if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))

@@ -211,17 +211,23 @@ public abstract partial class ReceivePersistentActor : ReceiveActor
                 current = new SnapshotOffer(snapshot.Metadata, state);
                 Apply(current, isEvent: false);
             }
+            var replayed = false;
             await foreach (var stored in persistence.Journal.ReplayAsync(persistenceId, from, long.MaxValue, long.MaxValue))
             {
                 current = stored;
                 var @event = persistence.Serializer.DeserializeEvent(stored);
                 current = @event;
                 _lastSequenceNr = stored.SequenceNr;
+                replayed = true;
                 Apply(@event, isEvent: true);
             }
-            // Deleted events do not lower the highest number: never reuse one.
-            var highest = await persistence.Journal.ReadHighestSequenceNrAsync(persistenceId);
-            _lastSequenceNr = Math.Max(_lastSequenceNr, highest);
+            // An unbounded replay that returned events ended at the highest number. Otherwise the events may have been
+            // deleted, and deleted events do not lower the highest number: ask, so that none is ever reused.
+            if (!replayed)
+            {
+                var highest = await persistence.Journal.ReadHighestSequenceNrAsync(persistenceId);
+                _lastSequenceNr = Math.Max(_lastSequenceNr, highest);
+            }
             _nextSequenceNr = _lastSequenceNr;
             IsRecovering = false;
             current = RecoveryCompleted.Instance;
