@@ -154,21 +154,8 @@ public sealed class PostgreSqlJournal : IJournal, IAsyncDisposable
     /// <summary>Closes the journal's connections.</summary>
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
-    internal static IReadOnlyDictionary<Type, PostgreSqlProjection> ProjectionsByUpdateType(IEnumerable<PostgreSqlProjection> projections)
-    {
-        var byType = new Dictionary<Type, PostgreSqlProjection>();
-        foreach (var projection in projections)
-        {
-            if (!byType.TryAdd(projection.UpdateType, projection))
-            {
-                throw new ArgumentException(
-                    $"Two PostgreSQL projections apply {projection.UpdateType.Name}: {byType[projection.UpdateType].GetType().Name} and {projection.GetType().Name}. Each update type has one projection.",
-                    nameof(projections));
-            }
-        }
-
-        return byType;
-    }
+    internal static IReadOnlyDictionary<Type, PostgreSqlProjection> ProjectionsByUpdateType(IEnumerable<PostgreSqlProjection> projections) =>
+        ProjectionIndex.ByUpdateType(projections, p => p.UpdateType, "PostgreSQL");
 
     private async Task<IReadOnlyList<AtomicWriteResult>> WriteBatchAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken)
     {

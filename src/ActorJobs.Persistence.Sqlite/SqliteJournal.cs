@@ -191,19 +191,6 @@ public sealed class SqliteJournal : IJournal, IDisposable
         }
     }
 
-    internal static IReadOnlyDictionary<Type, SqliteProjection> ProjectionsByUpdateType(IEnumerable<SqliteProjection> projections)
-    {
-        var byType = new Dictionary<Type, SqliteProjection>();
-        foreach (var projection in projections)
-        {
-            if (!byType.TryAdd(projection.UpdateType, projection))
-            {
-                throw new ArgumentException(
-                    $"Two SQLite projections apply {projection.UpdateType.Name}: {byType[projection.UpdateType].GetType().Name} and {projection.GetType().Name}. Each update type has one projection.",
-                    nameof(projections));
-            }
-        }
-
-        return byType;
-    }
+    internal static IReadOnlyDictionary<Type, SqliteProjection> ProjectionsByUpdateType(IEnumerable<SqliteProjection> projections) =>
+        ProjectionIndex.ByUpdateType(projections, p => p.UpdateType, "SQLite");
 }
