@@ -24,6 +24,7 @@ public abstract partial class ReceivePersistentActor : ReceiveActor
     private ILogger? _logger;
     private long _lastSequenceNr;
     private long _nextSequenceNr;
+    private bool _restarted;
 
     /// <summary>The entity's stable id in the journal (for a job: its job id).</summary>
     public abstract string PersistenceId { get; }
@@ -163,6 +164,7 @@ public abstract partial class ReceivePersistentActor : ReceiveActor
 
     internal override void AroundPostRestart(Exception reason)
     {
+        _restarted = true;
         base.AroundPostRestart(reason);
         StartRecovery();
     }
@@ -187,10 +189,26 @@ public abstract partial class ReceivePersistentActor : ReceiveActor
         return handled;
     }
 
+    /// <summary>
+    /// When not null at start, the actor skips replay: its state is already known (set by its constructor) as of
+    /// this sequence number, for example from a read model written in the same transaction as that event. Recovery
+    /// then only delivers <see cref="RecoveryCompleted"/>. A restart always replays.
+    /// </summary>
+    protected virtual long? KnownSequenceNr => null;
+
     private void StartRecovery()
     {
         IsRecovering = true;
         DiscardPending();
+        if (!_restarted && KnownSequenceNr is { } known)
+        {
+            _lastSequenceNr = known;
+            _nextSequenceNr = known;
+            IsRecovering = false;
+            Apply(RecoveryCompleted.Instance, isEvent: false);
+            return;
+        }
+
         Cell.RunAsync(static actor => actor.RecoverAsync(), this);
     }
 

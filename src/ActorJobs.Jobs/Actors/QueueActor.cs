@@ -1,0 +1,315 @@
+using ActorJobs.Actors;
+using Microsoft.Extensions.Logging;
+
+namespace ActorJobs.Jobs.Actors;
+
+/// <summary>
+/// One queue on this node: a bounded pool of <see cref="WorkerActor"/>s and the claims that feed them. It never claims
+/// more jobs than it has idle workers, has one claim in flight at a time (what frees up meanwhile joins the next
+/// claim), and wakes when work may be due: a submit or requeue here, a worker freed, the next retry or not-before time,
+/// and otherwise a slow poll for work submitted on other nodes. Pausing stops claims, not running jobs.
+/// </summary>
+internal sealed partial class QueueActor : ReceiveActor, IWithTimers
+{
+    private const string PollTimer = "poll";
+    private const string DueTimer = "due";
+    private const string RetryTimer = "retry-claim";
+
+    private readonly JobRuntime _runtime;
+    private readonly string _name;
+    private readonly Stack<IActorRef> _idle = new();
+    private readonly Dictionary<IActorRef, WorkerRecord> _workers = [];
+    private int _capacity;
+    private int _toRetire;
+    private int _nextWorkerNumber;
+    private bool _paused;
+    private bool _claiming;
+    private bool _claimAgain;
+    private DateTimeOffset? _dueTimerAt;
+
+    public QueueActor(JobRuntime runtime, QueueDefinition definition)
+    {
+        _runtime = runtime;
+        _name = definition.Name;
+        _capacity = definition.Capacity;
+        Receive<JobsAvailable>(_ => TryClaim());
+        Receive<WorkerFreed>(OnWorkerFreed);
+        Receive<ClaimResult>(OnClaimed);
+        Receive<ClaimFailed>(failed =>
+        {
+            _claiming = false;
+            LogClaimFailed(_runtime.Logger, failed.Cause, _name);
+            Timers.StartSingleTimer(RetryTimer, new JobsAvailable(_name), TimeSpan.FromSeconds(1));
+        });
+        Receive<NextDue>(next => ScheduleDue(next.At));
+        Receive<Poll>(_ => TryClaim());
+        Receive<PausedLoaded>(loaded =>
+        {
+            _paused = loaded.Paused;
+            TryClaim();
+        });
+        Receive<SetQueuePaused>(SetPaused);
+        Receive<PauseRecorded>(recorded =>
+        {
+            _paused = recorded.Paused;
+            recorded.ReplyTo.Tell(Status());
+            TryClaim();
+        });
+        Receive<SetQueueCapacity>(SetCapacity);
+        Receive<GetQueueStatus>(_ => Sender.Tell(Status()));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private DateTimeOffset Now => _runtime.Clock.GetUtcNow();
+
+    protected override void PreStart()
+    {
+        for (var i = 0; i < _capacity; i++)
+        {
+            AddWorker();
+        }
+
+        Timers.StartPeriodicTimer(PollTimer, Poll.Instance, _runtime.Settings.PollInterval);
+        _runtime.Store.Index.ReadPausedQueuesAsync()
+            .PipeTo(Self, Self, paused => new PausedLoaded(paused.Contains(_name)), cause => new ClaimFailed(cause));
+    }
+
+    private void TryClaim()
+    {
+        if (_claiming)
+        {
+            _claimAgain = true;
+            return;
+        }
+
+        if (_paused || _idle.Count == 0)
+        {
+            return;
+        }
+
+        _claiming = true;
+        _claimAgain = false;
+        var now = Now;
+        var wanted = _idle.Count;
+        var store = _runtime.Store;
+        var name = _name;
+        var owner = _runtime.Settings.NodeId;
+        var leaseUntil = now + _runtime.Settings.LeaseDuration;
+        ClaimAsync().PipeTo(Self, Self, result => result, cause => new ClaimFailed(cause));
+
+        async Task<ClaimResult> ClaimAsync()
+        {
+            var claimed = await store.ClaimAsync(name, wanted, owner, now, leaseUntil).ConfigureAwait(false);
+            var next = claimed.Count < wanted ? await store.Index.NextDueAfterAsync(name, now).ConfigureAwait(false) : null;
+            return new ClaimResult(claimed, wanted, next);
+        }
+    }
+
+    private void OnClaimed(ClaimResult result)
+    {
+        _claiming = false;
+        foreach (var job in result.Jobs)
+        {
+            if (!_idle.TryPop(out var worker))
+            {
+                // Cannot happen while only this actor takes idle workers; the job's lease will expire and it is retried.
+                LogNoIdleWorker(_runtime.Logger, _name, job.Id);
+                continue;
+            }
+
+            var record = _workers[worker];
+            record.CurrentJob = job.Id;
+            record.BusySince = Now;
+            _runtime.Region.Tell(new RunClaimedJob(job, worker, Self));
+        }
+
+        if (result.NextDue is { } next)
+        {
+            ScheduleDue(next);
+        }
+
+        if (_claimAgain || result.Jobs.Count == result.Wanted)
+        {
+            TryClaim();
+        }
+    }
+
+    private void ScheduleDue(DateTimeOffset at)
+    {
+        if (_dueTimerAt is { } current && current <= at && Timers.IsTimerActive(DueTimer))
+        {
+            return;
+        }
+
+        _dueTimerAt = at;
+        var delay = at - Now;
+        Timers.StartSingleTimer(DueTimer, new JobsAvailable(_name), delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
+    }
+
+    private void OnWorkerFreed(WorkerFreed freed)
+    {
+        if (!_workers.TryGetValue(freed.Worker, out var record))
+        {
+            return;
+        }
+
+        var now = Now;
+        if (record.BusySince is { } since)
+        {
+            record.BusyTime += now - since;
+        }
+
+        record.BusySince = null;
+        record.CurrentJob = null;
+        record.IdleSince = now;
+        if (freed.Succeeded)
+        {
+            record.Completed++;
+        }
+        else
+        {
+            record.Failed++;
+        }
+
+        if (_toRetire > 0)
+        {
+            _toRetire--;
+            RetireWorker(freed.Worker);
+            return;
+        }
+
+        _idle.Push(freed.Worker);
+        TryClaim();
+    }
+
+    private void SetPaused(SetQueuePaused pause)
+    {
+        var replyTo = Sender;
+        _runtime.Store.Index.SetQueuePausedAsync(_name, pause.Paused)
+            .PipeTo(Self, Self, () => new PauseRecorded(pause.Paused, replyTo), cause => new Status.Failure(cause));
+    }
+
+    private void SetCapacity(SetQueueCapacity change)
+    {
+        int capacity;
+        try
+        {
+            capacity = QueueDefinition.ValidateCapacity(change.Capacity);
+        }
+        catch (JobValidationException e)
+        {
+            Sender.Tell(new Status.Failure(e));
+            return;
+        }
+
+        var active = _workers.Count - _toRetire;
+        while (active < capacity)
+        {
+            if (_toRetire > 0)
+            {
+                _toRetire--;
+            }
+            else
+            {
+                AddWorker();
+            }
+
+            active++;
+        }
+
+        while (active > capacity)
+        {
+            if (_idle.TryPop(out var idle))
+            {
+                RetireWorker(idle);
+            }
+            else
+            {
+                _toRetire++;
+            }
+
+            active--;
+        }
+
+        _capacity = capacity;
+        Sender.Tell(Status());
+        TryClaim();
+    }
+
+    private void AddWorker()
+    {
+        var name = $"worker-{++_nextWorkerNumber}";
+        var worker = Context.ActorOf(Props.Create(() => new WorkerActor(_runtime, Self)), name);
+        _workers[worker] = new WorkerRecord(name, Now);
+        _idle.Push(worker);
+    }
+
+    private void RetireWorker(IActorRef worker)
+    {
+        _workers.Remove(worker);
+        Context.Stop(worker);
+    }
+
+    private QueueStatus Status()
+    {
+        var now = Now;
+        var workers = _workers.Values.OrderBy(w => w.Number).Select(w =>
+        {
+            var busy = w.BusyTime + (w.BusySince is { } since ? now - since : TimeSpan.Zero);
+            var life = now - w.StartedAt;
+            return new WorkerStatus(
+                w.Name,
+                w.CurrentJob is null ? "idle" : "busy",
+                w.CurrentJob,
+                w.BusySince ?? w.IdleSince,
+                w.StartedAt,
+                w.Completed,
+                w.Failed,
+                life > TimeSpan.Zero ? Math.Clamp(busy / life, 0, 1) : 0);
+        }).ToList();
+        return new QueueStatus(_name, _capacity, _paused, workers.Count(w => w.CurrentJob is not null), workers);
+    }
+
+    [LoggerMessage(EventId = 3401, Level = LogLevel.Error, Message = "Queue {Queue}: claiming jobs failed; trying again in 1 s")]
+    private static partial void LogClaimFailed(ILogger logger, Exception exception, string queue);
+
+    [LoggerMessage(EventId = 3402, Level = LogLevel.Error, Message = "Queue {Queue}: claimed job {JobId} but no worker was idle; its lease will expire and it will be retried")]
+    private static partial void LogNoIdleWorker(ILogger logger, string queue, string jobId);
+
+    private sealed class WorkerRecord(string name, DateTimeOffset startedAt)
+    {
+        public string Name { get; } = name;
+
+        public int Number { get; } = int.Parse(name.AsSpan("worker-".Length), System.Globalization.CultureInfo.InvariantCulture);
+
+        public DateTimeOffset StartedAt { get; } = startedAt;
+
+        public DateTimeOffset IdleSince { get; set; } = startedAt;
+
+        public DateTimeOffset? BusySince { get; set; }
+
+        public TimeSpan BusyTime { get; set; }
+
+        public string? CurrentJob { get; set; }
+
+        public long Completed { get; set; }
+
+        public long Failed { get; set; }
+    }
+
+    private sealed record ClaimResult(IReadOnlyList<JobState> Jobs, int Wanted, DateTimeOffset? NextDue);
+
+    private sealed record ClaimFailed(Exception Cause);
+
+    private sealed record NextDue(DateTimeOffset At);
+
+    private sealed record PausedLoaded(bool Paused);
+
+    private sealed record PauseRecorded(bool Paused, IActorRef ReplyTo);
+
+    private sealed record Poll
+    {
+        public static readonly Poll Instance = new();
+    }
+}

@@ -1,0 +1,200 @@
+using System.Text.Json;
+using ActorJobs.Actors;
+using Microsoft.Extensions.Logging;
+
+namespace ActorJobs.Jobs.Actors;
+
+/// <summary>
+/// Runs one job's handler at a time, off the actor's thread, so a long job never blocks a mailbox. It owns the
+/// attempt's cancellation: a stop (cancel, suspend, shutdown) or its own timeout fires the handler's token. A
+/// handler's exception is the attempt's failure, never the worker's. When the handler ends it tells its JobActor
+/// how, and its queue that it is free.
+/// </summary>
+internal sealed partial class WorkerActor : ReceiveActor, IWithTimers
+{
+    private const string TimeoutTimer = "timeout";
+    private const string GraceTimer = "grace";
+
+    private readonly JobRuntime _runtime;
+    private readonly IActorRef _queue;
+    private Attempt? _attempt;
+    private long _attemptCounter;
+
+    public WorkerActor(JobRuntime runtime, IActorRef queue)
+    {
+        _runtime = runtime;
+        _queue = queue;
+        Receive<StartAttempt>(Start);
+        Receive<StopAttempt>(stop => Stop(stop.JobId, stop.Reason));
+        Receive<AbandonAttempt>(abandon => Abandon(abandon.JobId));
+        Receive<HandlerEnded>(Ended);
+        Receive<AttemptTimedOut>(timedOut =>
+        {
+            if (_attempt is { } attempt && attempt.Number == timedOut.Number)
+            {
+                Stop(attempt.Job.Id, StopReason.Timeout);
+                Timers.StartSingleTimer(GraceTimer, new GraceEnded(attempt.Number), _runtime.Settings.TimeoutGracePeriod);
+            }
+        });
+        Receive<GraceEnded>(grace =>
+        {
+            if (_attempt is { } attempt && attempt.Number == grace.Number)
+            {
+                LogAbandoned(_runtime.Logger, attempt.Job.Id, _runtime.Settings.TimeoutGracePeriod);
+                attempt.JobActor.Tell(new AttemptEnded(AttemptOutcome.TimedOut, null, $"the attempt ran past its timeout of {attempt.Job.Timeout} and did not stop within {_runtime.Settings.TimeoutGracePeriod}", null));
+                Free(succeeded: false);
+            }
+        });
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PostStop() => _attempt?.Cancellation.Cancel();
+
+    private void Start(StartAttempt start)
+    {
+        if (_attempt is not null)
+        {
+            // The queue never gives a busy worker a job; if it did, the job must not silently vanish.
+            start.JobActor.Tell(new AttemptEnded(AttemptOutcome.Failed, null, "the worker was busy", null));
+            return;
+        }
+
+        var number = ++_attemptCounter;
+        var cancellation = new CancellationTokenSource();
+        var attempt = new Attempt(number, start.Job, start.JobActor, cancellation);
+        _attempt = attempt;
+        var self = Self;
+        var jobActor = start.JobActor;
+        var logWriter = _runtime.LogWriter;
+        var logger = new JobLogger(start.Job.Id, start.Job.Attempt, _runtime.Clock, line => logWriter.Tell(line));
+        var context = new JobContext(
+            start.Job,
+            () => attempt.StopReason,
+            (progress, details) => jobActor.Tell(new AttemptProgressed(progress, details)),
+            logger,
+            cancellation.Token);
+        attempt.Context = context;
+        Timers.StartSingleTimer(TimeoutTimer, new AttemptTimedOut(number), start.Job.Timeout);
+
+        Func<IJobHandler>? createHandler = _runtime.Catalog.Types.TryGetValue(start.Job.Type, out var registration) ? registration.CreateHandler : null;
+        Task.Run(async () =>
+        {
+            if (createHandler is null)
+            {
+                throw new PermanentJobFailureException($"job type '{start.Job.Type}' is not registered on node {_runtime.Settings.NodeId}");
+            }
+
+            var handler = createHandler();
+            return await handler.RunAsync(context).ConfigureAwait(false);
+        }).ContinueWith(
+            static (task, state) =>
+            {
+                var (self, number) = ((IActorRef, long))state!;
+                self.Tell(new HandlerEnded(number, task.IsCompletedSuccessfully ? task.Result : null, task.IsFaulted ? task.Exception!.GetBaseException() : null, task.IsCanceled));
+            },
+            (self, number),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private void Stop(string jobId, StopReason reason)
+    {
+        if (_attempt is { } attempt && attempt.Job.Id == jobId && attempt.StopReason == StopReason.None)
+        {
+            attempt.StopReason = reason;
+            attempt.Cancellation.Cancel();
+        }
+    }
+
+    private void Abandon(string jobId)
+    {
+        if (_attempt is { } attempt && attempt.Job.Id == jobId)
+        {
+            attempt.Cancellation.Cancel();
+            Free(succeeded: false);
+        }
+    }
+
+    private void Ended(HandlerEnded ended)
+    {
+        if (_attempt is not { } attempt || attempt.Number != ended.Number)
+        {
+            return; // an abandoned attempt's handler ended late; its job has moved on
+        }
+
+        var reason = attempt.StopReason;
+        AttemptEnded outcome;
+        if (ended.Exception is null && !ended.Canceled)
+        {
+            string? result = null;
+            try
+            {
+                result = ended.Result is null ? null : JsonSerializer.Serialize(ended.Result, ended.Result.GetType(), JobJson.Options);
+            }
+            catch (Exception e) when (e is NotSupportedException or JsonException or InvalidOperationException)
+            {
+                outcome = new AttemptEnded(AttemptOutcome.FailedPermanently, null, $"the handler's result could not be serialized to JSON: {e.Message}", null);
+                Report(attempt, outcome, succeeded: false);
+                return;
+            }
+
+            outcome = new AttemptEnded(AttemptOutcome.Succeeded, result, null, null);
+        }
+        else
+        {
+            var error = ended.Exception is null ? "the handler was canceled" : $"{ended.Exception.GetType().Name}: {ended.Exception.Message}";
+            outcome = reason switch
+            {
+                StopReason.Cancel => new AttemptEnded(AttemptOutcome.Canceled, null, error, null),
+                StopReason.Suspend => new AttemptEnded(AttemptOutcome.Suspended, null, null, attempt.Context!.LatestCheckpoint),
+                StopReason.Timeout => new AttemptEnded(AttemptOutcome.TimedOut, null, $"the attempt ran past its timeout of {attempt.Job.Timeout}", null),
+                _ when ended.Exception is PermanentJobFailureException => new AttemptEnded(AttemptOutcome.FailedPermanently, null, ended.Exception.Message, null),
+                _ => new AttemptEnded(AttemptOutcome.Failed, null, error, null),
+            };
+        }
+
+        Report(attempt, outcome, outcome.Outcome == AttemptOutcome.Succeeded);
+    }
+
+    private void Report(Attempt attempt, AttemptEnded outcome, bool succeeded)
+    {
+        attempt.JobActor.Tell(outcome);
+        Free(succeeded);
+    }
+
+    private void Free(bool succeeded)
+    {
+        // The source is not disposed: an abandoned handler may still hold its token.
+        _attempt = null;
+        Timers.Cancel(TimeoutTimer);
+        Timers.Cancel(GraceTimer);
+        _queue.Tell(new WorkerFreed(Self, succeeded));
+    }
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Job {JobId}: the handler did not stop within {Grace} after its timeout; its attempt is ended and the handler is left to finish on its own")]
+    private static partial void LogAbandoned(ILogger logger, string jobId, TimeSpan grace);
+
+    private sealed class Attempt(long number, JobState job, IActorRef jobActor, CancellationTokenSource cancellation)
+    {
+        public long Number { get; } = number;
+
+        public JobState Job { get; } = job;
+
+        public IActorRef JobActor { get; } = jobActor;
+
+        public CancellationTokenSource Cancellation { get; } = cancellation;
+
+        public JobContext? Context { get; set; }
+
+        // Written on the actor, read by the handler through JobContext.StopReason.
+        public volatile StopReason StopReason;
+    }
+
+    private sealed record HandlerEnded(long Number, object? Result, Exception? Exception, bool Canceled);
+
+    private sealed record AttemptTimedOut(long Number);
+
+    private sealed record GraceEnded(long Number);
+}
