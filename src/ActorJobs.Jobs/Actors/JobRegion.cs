@@ -18,6 +18,7 @@ internal sealed partial class JobRegion : ReceiveActor, IWithTimers
     private readonly Dictionary<IActorRef, string> _idsByActor = [];
     private readonly Dictionary<string, JobLease> _leases = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Queue<object>> _waitingForStop = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _stopping = new(StringComparer.Ordinal);
     private bool _renewing;
 
     public JobRegion(JobRuntime runtime)
@@ -28,9 +29,9 @@ internal sealed partial class JobRegion : ReceiveActor, IWithTimers
         Receive<Terminated>(OnTerminated);
         Receive<Passivate>(passivate =>
         {
-            if (_idsByActor.TryGetValue(passivate.Actor, out var id) && !_waitingForStop.ContainsKey(id))
+            if (_idsByActor.TryGetValue(passivate.Actor, out var id) && _stopping.Add(id))
             {
-                _waitingForStop[id] = new Queue<object>();
+                _waitingForStop.TryAdd(id, new Queue<object>());
                 passivate.Actor.Tell(StopJobActor.Instance);
             }
         });
@@ -106,6 +107,7 @@ internal sealed partial class JobRegion : ReceiveActor, IWithTimers
 
         _live.Remove(id);
         _leases.Remove(id);
+        _stopping.Remove(id);
         if (!_waitingForStop.Remove(id, out var waiting))
         {
             return;

@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using ActorJobs.Actors;
+
+namespace ActorJobs.Jobs.Tests.Engine;
+
+using ActorJobs.TestKit;
+
+/// <summary>
+/// A TestKit with a job engine on in-memory stores and virtual time, and handlers the test drives: each attempt of a
+/// "controlled" job announces itself and waits until the test releases it (or its token fires).
+/// </summary>
+public abstract class EngineTestKit(ITestOutputHelper output) : TestKit(output, new TestKitSettings { UseVirtualTime = true }), IAsyncLifetime
+{
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<object?>> _releases = new();
+
+    protected InMemoryJobs Jobs { get; private set; } = null!;
+
+    protected JobEngine Engine => Jobs.Engine;
+
+    protected TestProbe Events { get; private set; } = null!;
+
+    protected TestProbe Attempts { get; private set; } = null!;
+
+    /// <summary>The engine's settings; override to change.</summary>
+    protected virtual JobEngineSettings EngineSettings => new()
+    {
+        NodeId = "test-node",
+
+        // Longer than any virtual-time jump in these tests: a jump past a lease looks exactly like a stalled node.
+        LeaseDuration = TimeSpan.FromHours(1),
+        CancelGracePeriod = TimeSpan.FromSeconds(10),
+        TimeoutGracePeriod = TimeSpan.FromSeconds(10),
+        Random = () => 0.0,
+    };
+
+    /// <summary>Adds the test's job types; override to add more.</summary>
+    protected virtual JobCatalogBuilder Configure(JobCatalogBuilder builder) => builder
+        .AddQueue("work", 4)
+        .AddJobType(JobType.Define("noop", "work", retry: RetryPolicy.None), _ => Task.FromResult<object?>(new { ok = true }))
+        .AddJobType(JobType.Define("controlled", "work", timeout: TimeSpan.FromMinutes(1), retry: new RetryPolicy(2, BackoffKind.Fixed, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), 0)), RunControlled)
+        .AddJobType(JobType.Define("suspendable", "work", suspendable: true, retry: RetryPolicy.None), RunControlled)
+        .AddJobType(JobType.Define("gpu-a", "compute", retry: RetryPolicy.None, resources: ["gpu"]), RunControlled)
+        .AddJobType(JobType.Define("gpu-b", "work", retry: RetryPolicy.None, resources: ["gpu"]), RunControlled);
+
+    public new async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Events = CreateTestProbe("events");
+        Attempts = CreateTestProbe("attempts");
+        Sys.EventStream.Subscribe<JobLifecycleEvent>(Events.Ref);
+        Jobs = await this.StartInMemoryJobsAsync(Configure(JobCatalog.CreateBuilder()).Build(), EngineSettings);
+    }
+
+    public new async Task DisposeAsync()
+    {
+        foreach (var release in _releases.Values)
+        {
+            release.TrySetResult(null);
+        }
+
+        await base.DisposeAsync();
+    }
+
+    /// <summary>Lets the running attempt of <paramref name="jobId"/> return <paramref name="result"/>.</summary>
+    protected void Release(string jobId, object? result = null) => ReleaseSource(jobId).TrySetResult(result);
+
+    /// <summary>Makes the running attempt of <paramref name="jobId"/> throw.</summary>
+    protected void Fail(string jobId, Exception error) => ReleaseSource(jobId).TrySetException(error);
+
+    /// <summary>Waits for the lifecycle event <paramref name="kind"/> of <paramref name="jobId"/>, skipping others.</summary>
+    protected JobState ExpectEvent(string jobId, string kind)
+    {
+        var e = Events.FishForMessage<JobLifecycleEvent>(e => e.Job.Id == jobId && e.Kind == kind);
+        return e.Job;
+    }
+
+    /// <summary>Waits for an attempt of <paramref name="jobId"/> to start running its handler.</summary>
+    protected AttemptStarted ExpectAttempt(string jobId) =>
+        Attempts.FishForMessage<AttemptStarted>(a => a.JobId == jobId);
+
+    protected async Task<string> SubmitAsync(string type, int priority = JobPriority.Normal, string? key = null, string? tenant = null)
+    {
+        var outcome = await Engine.SubmitAsync(new JobSubmission { Type = type, Priority = priority, IdempotencyKey = key, Tenant = tenant ?? JobCatalog.DefaultTenant });
+        return outcome.State.Id;
+    }
+
+    private TaskCompletionSource<object?> ReleaseSource(string jobId) =>
+        _releases.GetOrAdd(jobId, _ => new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    private async Task<object?> RunControlled(JobContext context)
+    {
+        var release = ReleaseSource(context.JobId);
+        Attempts.Ref.Tell(new AttemptStarted(context.JobId, context.Attempt, context.CheckpointJson));
+        try
+        {
+            return await release.Task.WaitAsync(context.CancellationToken);
+        }
+        catch (OperationCanceledException) when (context.StopReason == StopReason.Suspend)
+        {
+            context.SaveCheckpoint(new { step = context.Attempt });
+            throw;
+        }
+        finally
+        {
+            // The next attempt waits for a new release.
+            _releases.TryRemove(new KeyValuePair<string, TaskCompletionSource<object?>>(context.JobId, release));
+        }
+    }
+
+    protected sealed record AttemptStarted(string JobId, int Attempt, string? Checkpoint);
+}
