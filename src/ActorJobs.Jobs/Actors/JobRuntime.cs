@@ -36,7 +36,15 @@ internal sealed class JobRuntime(JobStore store, JobCatalog catalog, JobEngineSe
             System.EventStream.Publish(new JobLifecycleEvent(JobLifecycleEvent.KindOf(e), after));
         }
 
-        if (after.Status.IsClaimable() && Queues.TryGetValue(after.Queue, out var queue))
+        if (after.Resources.Count > 0 && !after.Status.IsOwned())
+        {
+            // Its resources are free again, and jobs of any queue may wait for them.
+            foreach (var (name, any) in Queues)
+            {
+                any.Tell(new JobsAvailable(name));
+            }
+        }
+        else if (after.Status.IsClaimable() && Queues.TryGetValue(after.Queue, out var queue))
         {
             queue.Tell(new JobsAvailable(after.Queue));
         }

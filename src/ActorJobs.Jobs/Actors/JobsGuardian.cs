@@ -30,7 +30,9 @@ internal sealed class JobsGuardian : ReceiveActor
             _runtime.Queues[queue.Name] = Context.ActorOf(Props.Create(() => new QueueActor(_runtime, queue)), $"queue-{Uri.EscapeDataString(queue.Name)}");
         }
 
-        Context.ActorOf(Props.Create(() => new StatsActor(_runtime.Clock)), "stats");
+        // Subscribed here, not in its PreStart, so it cannot miss events published before it first runs.
+        var stats = Context.ActorOf(Props.Create(() => new StatsActor(_runtime.Clock)), "stats");
+        Context.System.EventStream.Subscribe<JobLifecycleEvent>(stats);
         Context.ActorOf(Props.Create(() => new MaintenanceActor(_runtime)), "maintenance");
     }
 }

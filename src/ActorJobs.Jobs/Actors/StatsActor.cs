@@ -78,8 +78,6 @@ internal sealed class StatsActor : ReceiveActor
         Receive<GetJobThroughput>(_ => Sender.Tell(Snapshot()));
     }
 
-    protected override void PreStart() => Context.System.EventStream.Subscribe<JobLifecycleEvent>(Self);
-
     protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
 
     private void Record(JobLifecycleEvent e)

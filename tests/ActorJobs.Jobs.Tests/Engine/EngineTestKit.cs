@@ -40,7 +40,14 @@ public abstract class EngineTestKit(ITestOutputHelper output) : TestKit(output, 
         .AddJobType(JobType.Define("controlled", "work", timeout: TimeSpan.FromMinutes(1), retry: new RetryPolicy(2, BackoffKind.Fixed, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), 0)), RunControlled)
         .AddJobType(JobType.Define("suspendable", "work", suspendable: true, retry: RetryPolicy.None), RunControlled)
         .AddJobType(JobType.Define("gpu-a", "compute", retry: RetryPolicy.None, resources: ["gpu"]), RunControlled)
-        .AddJobType(JobType.Define("gpu-b", "work", retry: RetryPolicy.None, resources: ["gpu"]), RunControlled);
+        .AddJobType(JobType.Define("gpu-b", "work", retry: RetryPolicy.None, resources: ["gpu"]), RunControlled)
+        .AddJobType(JobType.Define("chatty", "work", retry: RetryPolicy.None), context =>
+        {
+            context.Log.Info("starting");
+            context.ReportProgress(0.5, "half way");
+            context.Log.Info("half way");
+            return Task.FromResult<object?>(null);
+        });
 
     public new async Task InitializeAsync()
     {
@@ -74,6 +81,17 @@ public abstract class EngineTestKit(ITestOutputHelper output) : TestKit(output, 
         return e.Job;
     }
 
+    /// <summary>Waits for <paramref name="kind"/> of every one of <paramref name="jobIds"/>, in any order.</summary>
+    protected void ExpectEvents(string kind, params string[] jobIds)
+    {
+        var missing = new HashSet<string>(jobIds);
+        while (missing.Count > 0)
+        {
+            var e = Events.FishForMessage<JobLifecycleEvent>(e => e.Kind == kind && missing.Contains(e.Job.Id));
+            missing.Remove(e.Job.Id);
+        }
+    }
+
     /// <summary>Waits for an attempt of <paramref name="jobId"/> to start running its handler.</summary>
     protected AttemptStarted ExpectAttempt(string jobId) =>
         Attempts.FishForMessage<AttemptStarted>(a => a.JobId == jobId);
@@ -87,7 +105,7 @@ public abstract class EngineTestKit(ITestOutputHelper output) : TestKit(output, 
     private TaskCompletionSource<object?> ReleaseSource(string jobId) =>
         _releases.GetOrAdd(jobId, _ => new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously));
 
-    private async Task<object?> RunControlled(JobContext context)
+    protected async Task<object?> RunControlled(JobContext context)
     {
         var release = ReleaseSource(context.JobId);
         Attempts.Ref.Tell(new AttemptStarted(context.JobId, context.Attempt, context.CheckpointJson));

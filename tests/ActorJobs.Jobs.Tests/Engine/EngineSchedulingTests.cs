@@ -1,0 +1,177 @@
+using ActorJobs.Jobs.Store;
+
+namespace ActorJobs.Jobs.Tests.Engine;
+
+/// <summary>Which job runs when: capacity, priority, resources, pauses, pool size, positions, rescue of expired leases.</summary>
+public sealed class EngineSchedulingTests(ITestOutputHelper output) : EngineTestKit(output)
+{
+    protected override JobCatalogBuilder Configure(JobCatalogBuilder builder) => base.Configure(builder).AddQueue("single", 1)
+        .AddJobType(JobType.Define("single", "single", retry: RetryPolicy.None), RunSingle);
+
+    [Fact]
+    public async Task A_queue_never_runs_more_jobs_than_its_capacity_and_runs_higher_priority_first_then_fifo()
+    {
+        await Engine.SetQueuePausedAsync("single", paused: true);
+        var low1 = await SubmitAsync("single", priority: 2);
+        var high = await SubmitAsync("single", priority: 9);
+        var low2 = await SubmitAsync("single", priority: 2);
+        var critical = await SubmitAsync("single", priority: JobPriority.Critical);
+
+        var waiting = await Engine.DescribeAsync(low2);
+        Assert.Equal("queue-paused", waiting!.Wait!.Reason);
+        Assert.Equal(3, waiting.Wait.Position);
+
+        await Engine.SetQueuePausedAsync("single", paused: false);
+        var order = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            var started = ExpectAttempt(id => true);
+            order.Add(started.JobId);
+            Attempts.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // capacity 1: nothing else starts meanwhile
+            var status = await Engine.QueueStatusAsync("single");
+            Assert.Equal(1, status.Running);
+            Release(started.JobId);
+            ExpectEvent(started.JobId, "job.completed");
+        }
+
+        Assert.Equal([critical, high, low1, low2], order);
+        var pool = await Engine.QueueStatusAsync("single");
+        Assert.Equal(4, pool.Workers.Single().Completed);
+    }
+
+    [Fact]
+    public async Task Jobs_that_share_a_resource_never_run_together_even_on_different_queues_and_the_waiting_one_names_its_blocker()
+    {
+        var a = await SubmitAsync("gpu-a");
+        Assert.Equal(a, ExpectAttempt(a).JobId);
+        var b = await SubmitAsync("gpu-b");
+        Attempts.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+
+        var details = await Engine.DescribeAsync(b);
+        Assert.Equal("resource", details!.Wait!.Reason);
+        Assert.Contains(a, details.Wait.Details, StringComparison.Ordinal);
+
+        Release(a);
+        ExpectEvent(a, "job.completed");
+        Assert.Equal(b, ExpectAttempt(b).JobId);
+        Release(b);
+        ExpectEvent(b, "job.completed");
+    }
+
+    [Fact]
+    public async Task A_high_priority_job_waiting_for_a_resource_is_not_starved_by_lower_priority_ones()
+    {
+        var holder = await SubmitAsync("gpu-b", priority: 5);
+        ExpectAttempt(holder);
+        var important = await Engine.SubmitAsync(new JobSubmission { Type = "controlled", Priority = 9, Resources = ["gpu"] });
+        var minor = await Engine.SubmitAsync(new JobSubmission { Type = "controlled", Priority = 3, Resources = ["gpu"] });
+        Attempts.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        Release(holder);
+        ExpectEvent(holder, "job.completed");
+        var next = ExpectAttempt(id => true);
+        Assert.Equal(important.State.Id, next.JobId);
+        Attempts.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Release(important.State.Id);
+        Assert.Equal(minor.State.Id, ExpectAttempt(id => true).JobId);
+        Release(minor.State.Id);
+    }
+
+    [Fact]
+    public async Task Growing_a_pool_at_run_time_starts_waiting_jobs_and_shrinking_retires_workers_as_they_finish()
+    {
+        var first = await SubmitAsync("single");
+        ExpectAttempt(first);
+        var second = await SubmitAsync("single");
+        Attempts.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        var grown = await Engine.SetQueueCapacityAsync("single", 2);
+        Assert.Equal(2, grown.Capacity);
+        ExpectAttempt(second);
+
+        var shrunk = await Engine.SetQueueCapacityAsync("single", 1);
+        Assert.Equal(1, shrunk.Capacity);
+        Release(first);
+        Release(second);
+        ExpectEvents("job.completed", first, second);
+        await AwaitAssertAsync(async () => Assert.Single((await Engine.QueueStatusAsync("single")).Workers));
+
+        var bad = await Assert.ThrowsAsync<JobValidationException>(() => Engine.SetQueueCapacityAsync("single", 0));
+        Assert.Equal("queue.capacity", bad.Field);
+    }
+
+    [Fact]
+    public async Task A_job_whose_owner_stopped_renewing_is_rescued_as_a_crashed_attempt_and_retried()
+    {
+        // Another node claimed a job and died: its lease ends and nobody renews it.
+        await Engine.SetQueuePausedAsync("work", paused: true);
+        var id = await SubmitAsync("controlled");
+        var now = Sys.TimeProvider.GetUtcNow();
+        var claimed = await Engine.Store.ClaimAsync("work", 1, "dead-node", now, now + TimeSpan.FromSeconds(30));
+        Assert.Equal(id, Assert.Single(claimed).Id);
+        await Engine.SetQueuePausedAsync("work", paused: false);
+
+        Scheduler.Advance(TimeSpan.FromSeconds(31));
+        Engine.RescueNow();
+        var rescued = ExpectEvent(id, "job.retrying");
+        Assert.Contains("dead-node", rescued.Error, StringComparison.Ordinal);
+        Assert.Equal(1, rescued.Attempt);
+
+        Scheduler.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(2, ExpectAttempt(id).Attempt);
+        Release(id);
+        ExpectEvent(id, "job.completed");
+
+        // A late write by the dead node's stale view is fenced out.
+        var stale = await Engine.Store.AppendAsync([(claimed[0], [new JobCompleted { At = now }])], leaseUntil: null);
+        Assert.Empty(stale);
+        Assert.Equal(JobStatus.Completed, (await Engine.GetAsync(id))!.Status);
+    }
+
+    [Fact]
+    public async Task A_job_with_a_not_before_time_waits_for_it_on_virtual_time()
+    {
+        var at = Sys.TimeProvider.GetUtcNow() + TimeSpan.FromMinutes(10);
+        var outcome = await Engine.SubmitAsync(new JobSubmission { Type = "controlled", NotBefore = at });
+        var details = await Engine.DescribeAsync(outcome.State.Id);
+        Assert.Equal("not-before", details!.Wait!.Reason);
+
+        Scheduler.Advance(TimeSpan.FromMinutes(9));
+        Attempts.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Scheduler.Advance(TimeSpan.FromMinutes(1));
+        ExpectAttempt(outcome.State.Id);
+        Release(outcome.State.Id);
+    }
+
+    [Fact]
+    public async Task Handler_logs_and_progress_are_kept_with_the_job()
+    {
+        var id = await SubmitAsync("chatty");
+        ExpectEvent(id, "job.completed");
+        await AwaitAssertAsync(async () =>
+        {
+            Scheduler.Advance(TimeSpan.FromMilliseconds(100)); // the log writer batches lines for 100 ms
+            var logs = await Engine.LogsAsync(id);
+            Assert.Equal(["starting", "half way"], logs!.Select(l => l.Message));
+            Assert.Equal([1L, 2L], logs!.Select(l => l.Number));
+        });
+        var job = await Engine.GetAsync(id);
+        Assert.Equal(1.0, job!.Progress);
+        var stats = await Engine.ThroughputAsync();
+        Assert.Equal(1, stats.PerMinute.Sum(m => m.Completed));
+        Assert.Contains(stats.Queues, q => q.Queue == "work" && q.Run.Count == 1);
+    }
+
+    [Fact]
+    public async Task Final_jobs_are_purged_after_the_result_ttl()
+    {
+        var id = await SubmitAsync("noop");
+        ExpectEvent(id, "job.completed");
+        Scheduler.Advance(TimeSpan.FromDays(7) + TimeSpan.FromMinutes(1));
+        await AwaitAssertAsync(async () => Assert.Null(await Engine.GetAsync(id)));
+    }
+
+    private AttemptStarted ExpectAttempt(Func<string, bool> any) => Attempts.ExpectMsg<AttemptStarted>();
+
+    private Task<object?> RunSingle(JobContext context) => RunControlled(context);
+}
