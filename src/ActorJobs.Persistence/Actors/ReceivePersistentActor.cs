@@ -15,6 +15,8 @@ namespace ActorJobs.Persistence;
 /// <remarks>
 /// Recovery and persists run as the kernel's async handlers: the mailbox takes no other message until they finish,
 /// and their continuations run on the actor. The persistence id must be stable across restarts and processes.
+/// At most <see cref="PersistenceSettings.MaxConcurrentRecoveries"/> actors of a system recover at once; the others
+/// wait their turn, their mailbox held as during recovery itself.
 /// </remarks>
 public abstract partial class ReceivePersistentActor : ReceiveActor
 {
@@ -25,6 +27,7 @@ public abstract partial class ReceivePersistentActor : ReceiveActor
     private readonly List<AtomicWrite> _pendingWrites = [];
     private List<PendingEvent> _pendingEvents = [];
     private List<PendingEvent> _inFlight = [];
+    private RecoveryTicket? _recoveryTicket;
     private PersistenceExtension? _persistence;
     private ILogger? _logger;
     private long _lastSequenceNr;
@@ -202,12 +205,22 @@ public abstract partial class ReceivePersistentActor : ReceiveActor
         Cell.RunAsync(static actor => actor.RecoverAsync(), this);
     }
 
+    internal override void AfterAsyncHandlerAbandoned()
+    {
+        base.AfterAsyncHandlerAbandoned();
+        // A recovery cut short by a stop or restart never reaches its finally block: give its permit back here.
+        _recoveryTicket?.Return();
+    }
+
     private async Task RecoverAsync()
     {
         object? current = null;
+        RecoveryTicket? ticket = null;
         try
         {
             var persistence = Persistence;
+            ticket = _recoveryTicket = persistence.RecoveryPermits.Request();
+            await ticket.WhenGranted;
             var persistenceId = PersistenceId;
             var from = 1L;
             var snapshot = await persistence.SnapshotStore.LoadAsync(persistenceId, SnapshotSelectionCriteria.Latest);
@@ -245,6 +258,11 @@ public abstract partial class ReceivePersistentActor : ReceiveActor
         {
             OnRecoveryFailure(exception, current);
             Context.Stop(Self);
+        }
+        finally
+        {
+            ticket?.Return();
+            _recoveryTicket = null;
         }
     }
 
