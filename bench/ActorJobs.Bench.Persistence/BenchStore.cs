@@ -73,8 +73,9 @@ internal abstract class BenchStore : IAsyncDisposable
                 ?? throw new InvalidOperationException("ACTORJOBS_TEST_POSTGRES is not set: run the benchmark through scripts/with-postgres.sh.");
             var schema = $"bench_{Guid.NewGuid():N}";
             await ExecuteAsync(server, $"CREATE SCHEMA {schema}");
-            // 1,000 actors recovering at once would open a connection each; the journal's and the snapshot store's
-            // pools together must stay under the server's max_connections (100 by default).
+            // Recovery holds at most 50 connections in use (MaxConcurrentRecoveries), but the journal and the snapshot
+            // store have a pool each, and each keeps what it opened: uncapped they reach 50 + 50 and the server
+            // (max_connections 100, 3 kept for superusers) answers 53300 too many clients. 40 each stays under it.
             var connectionString = new NpgsqlConnectionStringBuilder(server) { SearchPath = schema, MaxPoolSize = 40 }.ConnectionString;
             var options = new PostgreSqlPersistenceOptions { ConnectionString = connectionString };
             var journal = await PostgreSqlJournal.OpenAsync(options);

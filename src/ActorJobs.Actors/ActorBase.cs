@@ -103,6 +103,14 @@ public abstract class ActorBase
     /// <summary>Wraps <see cref="PostRestart"/> (persistence starts recovery here).</summary>
     internal virtual void AroundPostRestart(Exception reason) => PostRestart(reason);
 
+    /// <summary>
+    /// Called when a restart or stop abandons this instance's running async handler. The handler's later
+    /// continuations, and so its finally blocks, never run: what it holds outside the actor is given back here.
+    /// </summary>
+    internal virtual void AfterAsyncHandlerAbandoned()
+    {
+    }
+
     /// <summary>Called by the cell once construction has finished.</summary>
     internal virtual void AfterConstruction()
     {

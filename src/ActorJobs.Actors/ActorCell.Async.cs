@@ -121,5 +121,13 @@ internal sealed partial class ActorCell
         _asyncContext = null;
         _asyncEnvelope = default;
         Mailbox.Resume();
+        try
+        {
+            _actor?.AfterAsyncHandlerAbandoned();
+        }
+        catch (Exception exception)
+        {
+            System.Log.HookFailed(exception, Path.ToString(), nameof(ActorBase.AfterAsyncHandlerAbandoned));
+        }
     }
 }

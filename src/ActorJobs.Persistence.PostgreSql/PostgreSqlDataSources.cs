@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 
 namespace ActorJobs.Persistence.PostgreSql;
@@ -23,12 +24,38 @@ internal static class PostgreSqlDataSources
                 builder.ConnectionStringBuilder.MaxAutoPrepare = 16;
             }
 
+            // Each time a pooled connection is reused, Npgsql first has the server reset its session (RESET ALL and
+            // more). The stores leave no session state behind (every statement is a named query, transactions end
+            // in commit or rollback), so that is pure server work, and recovery takes a connection two or three
+            // times per actor: skipping it measured about a fifth more recovery throughput. A connection string that
+            // names the setting keeps its own choice.
+            if (!Names(options.ConnectionString, "noresetonclose"))
+            {
+                builder.ConnectionStringBuilder.NoResetOnClose = true;
+            }
+
             return builder.Build();
         }
         catch (ArgumentException e)
         {
             throw new ArgumentException($"The PostgreSQL connection string is not valid: {e.Message}", nameof(options), e);
         }
+    }
+
+    // Whether the connection string itself sets the keyword (spelled with or without spaces, in any case); Npgsql's
+    // builder cannot tell a keyword that was set from one left at its default.
+    private static bool Names(string connectionString, string keyword)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        foreach (string key in given.Keys)
+        {
+            if (string.Equals(key.Replace(" ", "", StringComparison.Ordinal), keyword, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Where the data source points, for messages (never the password).</summary>

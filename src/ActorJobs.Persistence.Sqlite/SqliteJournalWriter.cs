@@ -32,8 +32,7 @@ internal sealed class SqliteJournalWriter : IDisposable
     private readonly SqliteCommand _selectHighest;
     private readonly SqliteParameter _highestPersistenceId;
 
-    // One row per statement: Microsoft.Data.Sqlite binds parameters by name, a lookup that grows with the
-    // statement's parameter count, so multi-row statements measured slower than a reused single-row one.
+    // One row per execution of one prepared statement, its parameters bound by position (see SqliteEventInsert).
     private readonly SqliteEventInsert _insertEvent;
 
     public SqliteJournalWriter(SqliteDatabase database, IReadOnlyDictionary<Type, SqliteProjection> projections)
@@ -67,28 +66,28 @@ internal sealed class SqliteJournalWriter : IDisposable
             _dataVersion = dataVersion;
         }
 
-        var highest = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var persistenceId in AppendPlan.PersistenceIdsOf(writes))
+        // After this loop every entity of the batch has its stored highest number in memory, so the plan reads them
+        // from there.
+        for (var i = 0; i < writes.Count; i++)
         {
-            if (!_rememberedHighest.TryGetValue(persistenceId, out var stored))
+            var persistenceId = writes[i].PersistenceId;
+            if (!_rememberedHighest.ContainsKey(persistenceId))
             {
                 _highestPersistenceId.Value = persistenceId;
-                stored = _selectHighest.ExecuteScalar() is long found ? found : 0;
-                _rememberedHighest[persistenceId] = stored;
+                _rememberedHighest[persistenceId] = _selectHighest.ExecuteScalar() is long found ? found : 0;
             }
-
-            highest[persistenceId] = stored;
         }
 
-        var plan = AppendPlan.Create(writes, highest);
-        Insert(plan, JournalTimestamp.ToUnixMicroseconds(timestamp), transaction);
+        var plan = AppendPlan.Create(writes, _rememberedHighest);
+        Insert(plan, JournalTimestamp.ToUnixMicroseconds(timestamp));
         ApplyProjections(plan.AcceptedWrites, transaction);
         transaction.Commit();
 
         // Only a committed write moves what the writer remembers; a failed batch disposes the writer and its memory.
-        foreach (var write in plan.AcceptedWrites)
+        var accepted = plan.AcceptedWrites;
+        for (var i = 0; i < accepted.Count; i++)
         {
-            _rememberedHighest[write.PersistenceId] = write.LastSequenceNr;
+            _rememberedHighest[accepted[i].PersistenceId] = accepted[i].LastSequenceNr;
         }
 
         return plan.Results;
@@ -115,14 +114,16 @@ internal sealed class SqliteJournalWriter : IDisposable
         _connection.Dispose();
     }
 
-    private void Insert(AppendPlan plan, long writtenAt, SqliteTransaction transaction)
+    private void Insert(AppendPlan plan, long writtenAt)
     {
-        foreach (var write in plan.AcceptedWrites)
+        var accepted = plan.AcceptedWrites;
+        for (var i = 0; i < accepted.Count; i++)
         {
-            foreach (var e in write.Events)
+            var write = accepted[i];
+            var events = write.Events;
+            for (var j = 0; j < events.Count; j++)
             {
-                _insertEvent.Bind(write, e, writtenAt);
-                _insertEvent.Execute(transaction);
+                _insertEvent.Execute(write, events[j], writtenAt);
             }
         }
     }

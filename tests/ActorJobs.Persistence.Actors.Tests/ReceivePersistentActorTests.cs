@@ -9,6 +9,9 @@ public sealed record Added(int Amount);
 
 public sealed record CounterSnapshot(int Total, long AsOf);
 
+/// <summary>A command that persists <see cref="First"/> with PersistAll, then <see cref="Then"/> with Persist: two writes in one flush.</summary>
+public sealed record AddAllThenOne(int[] First, int Then);
+
 /// <summary>A counter: "add N" persists Added(N); "get" replies with the total; "snap" saves a snapshot.</summary>
 internal sealed class Counter : ReceivePersistentActor
 {
@@ -42,6 +45,11 @@ internal sealed class Counter : ReceivePersistentActor
             Sender.Tell(LastSequenceNr, Self);
         }));
         Command<int[]>(amounts => PersistAll(amounts.Select(a => new Added(a)), added => _total += added.Amount));
+        Command<AddAllThenOne>(command =>
+        {
+            PersistAll(command.First.Select(a => new Added(a)), added => _log.TryWrite($"persisted {added.Amount}@{LastSequenceNr}"));
+            Persist(new Added(command.Then), added => _log.TryWrite($"persisted {added.Amount}@{LastSequenceNr}"));
+        });
         Command<string>(s => s == "get", _ => Sender.Tell(_total, Self));
         Command<string>(s => s == "snap", _ => SaveSnapshot(new CounterSnapshot(_total, LastSequenceNr)));
         Command<string>(s => s == "delete", _ => DeleteMessages(LastSequenceNr));
@@ -229,6 +237,21 @@ public sealed class ReceivePersistentActorTests : IAsyncLifetime
             replayed.Add(e.SequenceNr);
         }
         Assert.Equal([1L], replayed);
+    }
+
+    [Fact]
+    public async Task Several_writes_of_one_command_run_each_events_handler_in_order_with_its_own_sequence_number()
+    {
+        var counter = Start("c12");
+        Assert.Equal("recovery completed at 0", await NextLog());
+
+        counter.Tell(new AddAllThenOne([1, 2], 3), ActorRefs.NoSender);
+
+        Assert.Equal("persisted 1@1", await NextLog());
+        Assert.Equal("persisted 2@2", await NextLog());
+        Assert.Equal("persisted 3@3", await NextLog());
+        Assert.Equal(3L, await counter.Ask<long>("seq", Wait));
+        Assert.Equal(3L, await _journal.ReadHighestSequenceNrAsync("c12"));
     }
 
     [Fact]

@@ -15,11 +15,19 @@ namespace ActorJobs.Persistence;
 /// <remarks>
 /// Recovery and persists run as the kernel's async handlers: the mailbox takes no other message until they finish,
 /// and their continuations run on the actor. The persistence id must be stable across restarts and processes.
+/// At most <see cref="PersistenceSettings.MaxConcurrentRecoveries"/> actors of a system recover at once; the others
+/// wait their turn, their mailbox held as during recovery itself.
 /// </remarks>
 public abstract partial class ReceivePersistentActor : ReceiveActor
 {
     private readonly List<Func<object, bool>> _recoverHandlers = [];
-    private readonly List<PendingWrite> _pending = [];
+
+    // Persists not yet handed to the journal: their writes, and one entry per event (in write order) with its handler.
+    // The entries of the batch in flight move to _inFlight, so handlers that persist again fill _pendingEvents afresh.
+    private readonly List<AtomicWrite> _pendingWrites = [];
+    private List<PendingEvent> _pendingEvents = [];
+    private List<PendingEvent> _inFlight = [];
+    private RecoveryTicket? _recoveryTicket;
     private PersistenceExtension? _persistence;
     private ILogger? _logger;
     private long _lastSequenceNr;
@@ -88,7 +96,13 @@ public abstract partial class ReceivePersistentActor : ReceiveActor
     protected void Persist<TEvent>(TEvent @event, Action<TEvent> handler, object? projectionUpdate = null)
     {
         ArgumentNullException.ThrowIfNull(@event);
-        PersistAll([@event], handler, projectionUpdate);
+        ArgumentNullException.ThrowIfNull(handler);
+        ThrowIfRecovering();
+        var sequenceNr = _nextSequenceNr + 1;
+        var serialized = Persistence.Serializer.ToSerializedEvent(sequenceNr, @event);
+        _pendingWrites.Add(new AtomicWrite(PersistenceId, new[] { serialized }, projectionUpdate is null ? null : new[] { projectionUpdate }));
+        _pendingEvents.Add(new PendingEvent(@event, sequenceNr, handler, HandlerOf<TEvent>.Invoke));
+        _nextSequenceNr = sequenceNr;
     }
 
     /// <summary>
@@ -100,10 +114,7 @@ public abstract partial class ReceivePersistentActor : ReceiveActor
     {
         ArgumentNullException.ThrowIfNull(events);
         ArgumentNullException.ThrowIfNull(handler);
-        if (IsRecovering)
-        {
-            throw new InvalidOperationException($"{PersistenceId}: Persist cannot be called during recovery (from a Recover handler).");
-        }
+        ThrowIfRecovering();
         var list = events as IReadOnlyList<TEvent> ?? events.ToArray();
         if (list.Count == 0)
         {
@@ -111,17 +122,17 @@ public abstract partial class ReceivePersistentActor : ReceiveActor
         }
         var serializer = Persistence.Serializer;
         var serialized = new SerializedEvent[list.Count];
-        var invocations = new Invocation[list.Count];
         for (var i = 0; i < list.Count; i++)
         {
-            var sequenceNr = _nextSequenceNr + 1 + i;
             var @event = list[i] ?? throw new ArgumentException($"{PersistenceId}: events to persist must not be null.", nameof(events));
-            serialized[i] = serializer.ToSerializedEvent(sequenceNr, @event);
-            invocations[i] = new Invocation(@event, sequenceNr, e => handler((TEvent)e));
+            serialized[i] = serializer.ToSerializedEvent(_nextSequenceNr + 1 + i, @event);
         }
-        var write = new AtomicWrite(PersistenceId, serialized, projectionUpdate is null ? null : [projectionUpdate]);
+        _pendingWrites.Add(new AtomicWrite(PersistenceId, serialized, projectionUpdate is null ? null : new[] { projectionUpdate }));
+        for (var i = 0; i < list.Count; i++)
+        {
+            _pendingEvents.Add(new PendingEvent(list[i]!, _nextSequenceNr + 1 + i, handler, HandlerOf<TEvent>.Invoke));
+        }
         _nextSequenceNr += list.Count;
-        _pending.Add(new PendingWrite(write, invocations));
     }
 
     /// <summary>Stores <paramref name="snapshot"/> as of <see cref="LastSequenceNr"/>; the outcome comes back as <see cref="SaveSnapshotSuccess"/> or <see cref="SaveSnapshotFailure"/>.</summary>
@@ -182,7 +193,7 @@ public abstract partial class ReceivePersistentActor : ReceiveActor
             DiscardPending();
             throw;
         }
-        if (_pending.Count > 0 && !Cell.IsAwaitingAsync)
+        if (_pendingWrites.Count > 0 && !Cell.IsAwaitingAsync)
         {
             Cell.RunAsync(static actor => actor.FlushPendingAsync(), this);
         }
@@ -212,12 +223,22 @@ public abstract partial class ReceivePersistentActor : ReceiveActor
         Cell.RunAsync(static actor => actor.RecoverAsync(), this);
     }
 
+    internal override void AfterAsyncHandlerAbandoned()
+    {
+        base.AfterAsyncHandlerAbandoned();
+        // A recovery cut short by a stop or restart never reaches its finally block: give its permit back here.
+        _recoveryTicket?.Return();
+    }
+
     private async Task RecoverAsync()
     {
         object? current = null;
+        RecoveryTicket? ticket = null;
         try
         {
             var persistence = Persistence;
+            ticket = _recoveryTicket = persistence.RecoveryPermits.Request();
+            await ticket.WhenGranted;
             var persistenceId = PersistenceId;
             var from = 1L;
             var snapshot = await persistence.SnapshotStore.LoadAsync(persistenceId, SnapshotSelectionCriteria.Latest);
@@ -256,6 +277,11 @@ public abstract partial class ReceivePersistentActor : ReceiveActor
             OnRecoveryFailure(exception, current);
             Context.Stop(Self);
         }
+        finally
+        {
+            ticket?.Return();
+            _recoveryTicket = null;
+        }
     }
 
     private void Apply(object message, bool isEvent)
@@ -275,28 +301,31 @@ public abstract partial class ReceivePersistentActor : ReceiveActor
 
     private async Task FlushPendingAsync()
     {
-        while (_pending.Count > 0)
+        while (_pendingWrites.Count > 0)
         {
-            var batch = _pending.ToArray();
-            _pending.Clear();
+            var writes = _pendingWrites.ToArray();
+            _pendingWrites.Clear();
+            (_inFlight, _pendingEvents) = (_pendingEvents, _inFlight);
+            _pendingEvents.Clear();
             IReadOnlyList<AtomicWriteResult> results;
             try
             {
-                results = await Persistence.Journal.WriteAsync(batch.Select(p => p.Write).ToArray());
+                results = await Persistence.Journal.WriteAsync(writes);
             }
             catch (Exception exception)
             {
-                var first = batch[0].Invocations[0];
+                var first = _inFlight[0];
                 DiscardPending();
                 OnPersistFailure(exception, first.Event, first.SequenceNr);
                 Context.Stop(Self);
                 return;
             }
-            for (var i = 0; i < batch.Length; i++)
+            var next = 0;
+            for (var i = 0; i < writes.Length; i++)
             {
                 if (!results[i].IsWritten)
                 {
-                    var rejected = batch[i].Invocations[0];
+                    var rejected = _inFlight[next];
                     DiscardPending();
                     OnPersistRejected(
                         new PersistRejectedException(PersistenceId, rejected.SequenceNr, results[i].RejectionReason ?? "rejected"),
@@ -305,18 +334,29 @@ public abstract partial class ReceivePersistentActor : ReceiveActor
                     Context.Stop(Self);
                     return;
                 }
-                foreach (var invocation in batch[i].Invocations)
+                for (var end = next + writes[i].Events.Count; next < end; next++)
                 {
-                    _lastSequenceNr = invocation.SequenceNr;
-                    invocation.Handler(invocation.Event);
+                    var pending = _inFlight[next];
+                    _lastSequenceNr = pending.SequenceNr;
+                    pending.Invoke(pending.Handler, pending.Event);
                 }
             }
         }
     }
 
+    private void ThrowIfRecovering()
+    {
+        if (IsRecovering)
+        {
+            throw new InvalidOperationException($"{PersistenceId}: Persist cannot be called during recovery (from a Recover handler).");
+        }
+    }
+
     private void DiscardPending()
     {
-        _pending.Clear();
+        _pendingWrites.Clear();
+        _pendingEvents.Clear();
+        _inFlight.Clear();
         _nextSequenceNr = _lastSequenceNr;
     }
 
@@ -329,9 +369,14 @@ public abstract partial class ReceivePersistentActor : ReceiveActor
     [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Recovery of {PersistenceId} failed: {Reason}; the actor stops")]
     private static partial void LogRecoveryFailure(ILogger logger, Exception exception, string persistenceId, string reason);
 
-    private sealed record Invocation(object Event, long SequenceNr, Action<object> Handler);
+    /// <summary>A persisted event waiting for its commit, with the handler to run then.</summary>
+    private readonly record struct PendingEvent(object Event, long SequenceNr, Delegate Handler, Action<Delegate, object> Invoke);
 
-    private sealed record PendingWrite(AtomicWrite Write, Invocation[] Invocations);
+    // One invoker per event type, made once: a persist stores the caller's handler as it is, with no closure around it.
+    private static class HandlerOf<TEvent>
+    {
+        public static readonly Action<Delegate, object> Invoke = static (handler, @event) => ((Action<TEvent>)handler)((TEvent)@event);
+    }
 }
 
 /// <summary>The journal refused an atomic write, typically because its sequence number was taken by another writer.</summary>

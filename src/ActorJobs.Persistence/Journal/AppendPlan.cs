@@ -76,7 +76,8 @@ public sealed class AppendPlan
                 results[i] = AtomicWriteResult.Written;
                 acceptedWrites.Add(write);
                 acceptedEventCount += write.Events.Count;
-                running ??= new Dictionary<string, long>(StringComparer.Ordinal);
+                // Sized for the rest of the batch, so it never grows while the writer waits.
+                running ??= new Dictionary<string, long>(writes.Count - i, StringComparer.Ordinal);
                 running[write.PersistenceId] = write.LastSequenceNr;
             }
             else

@@ -15,17 +15,21 @@ namespace ActorJobs.Persistence.Journal;
 /// <para>A caller's task completes only after the backend committed its writes (with their results), or faults
 /// with <see cref="JournalWriteException"/> when the batch failed; an event is never acknowledged before it is
 /// committed. A store failure fails every caller in that batch, since they shared one transaction.</para>
+/// <para>Once a batch has committed, the writer starts the next transaction at once and the callers of the committed
+/// one are told on the thread pool meanwhile, batch after batch in commit order, so telling hundreds of callers does
+/// not hold up the store.</para>
 /// <para>Cancelling a caller's token removes its writes if the writer has not taken them yet; once taken, the
 /// caller gets the real outcome. Reads and deletes go straight to the backend. The writer does not own the backend:
 /// dispose the writer first (it drains what is pending), then the backend.</para>
 /// </remarks>
 public sealed partial class BatchingJournalWriter : IJournal, IAsyncDisposable
 {
+    private static readonly IReadOnlyList<AtomicWriteResult> OneWritten = Array.AsReadOnly([AtomicWriteResult.Written]);
+
     private readonly IJournal _store;
     private readonly int _maxBatchEvents;
     private readonly ILogger _logger;
     private readonly Channel<PendingSubmission> _pending;
-    private readonly List<PendingSubmission> _batch = [];
     private readonly Task _writerLoop;
 
     /// <summary>Starts a writer loop in front of <paramref name="store"/>.</summary>
@@ -95,7 +99,7 @@ public sealed partial class BatchingJournalWriter : IJournal, IAsyncDisposable
     public Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default) =>
         _store.DeleteMessagesToAsync(persistenceId, toSequenceNr, cancellationToken);
 
-    /// <summary>Stops taking writes, writes what is already queued, and waits for the writer loop to end.</summary>
+    /// <summary>Stops taking writes, writes what is already queued, tells its callers, and waits for the writer loop to end.</summary>
     public async ValueTask DisposeAsync()
     {
         _pending.Writer.TryComplete();
@@ -106,32 +110,36 @@ public sealed partial class BatchingJournalWriter : IJournal, IAsyncDisposable
     {
         var reader = _pending.Reader;
 
+        // Telling the callers of one batch runs after telling those of the batch before: a chain of tasks, one link
+        // per committed batch, so no caller hears of a later commit before an earlier caller hears of its own.
+        var told = Task.CompletedTask;
+
         // Waiting here is the only wait: an arrival at an idle writer is taken at once, and whatever arrived while
         // the previous transaction was in flight is already queued when the loop comes back.
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            TakeBatch(reader);
-            if (_batch.Count == 0)
+            var batch = TakeBatch(reader);
+            if (batch is null)
             {
                 continue;
             }
 
-            await WriteBatchAsync().ConfigureAwait(false);
-            foreach (var submission in _batch)
-            {
-                submission.Dispose();
-            }
-
-            _batch.Clear();
+            var committed = await WriteBatchAsync(batch).ConfigureAwait(false);
+            told = told.IsCompleted
+                ? Task.Factory.StartNew(static state => ((CommittedBatch)state!).TellCallers(), committed, CancellationToken.None, TaskCreationOptions.DenyChildAttach, TaskScheduler.Default)
+                : told.ContinueWith(static (_, state) => ((CommittedBatch)state!).TellCallers(), committed, CancellationToken.None, TaskContinuationOptions.DenyChildAttach, TaskScheduler.Default);
         }
+
+        await told.ConfigureAwait(false);
     }
 
-    private void TakeBatch(ChannelReader<PendingSubmission> reader)
+    private List<PendingSubmission>? TakeBatch(ChannelReader<PendingSubmission> reader)
     {
+        List<PendingSubmission>? batch = null;
         var events = 0;
         while (reader.TryPeek(out var next))
         {
-            if (_batch.Count > 0 && events + next.EventCount > _maxBatchEvents)
+            if (batch is not null && events + next.EventCount > _maxBatchEvents)
             {
                 break;
             }
@@ -139,23 +147,25 @@ public sealed partial class BatchingJournalWriter : IJournal, IAsyncDisposable
             reader.TryRead(out _);
             if (next.TryTake())
             {
-                _batch.Add(next);
+                (batch ??= []).Add(next);
                 events += next.EventCount;
             }
         }
+
+        return batch;
     }
 
-    private async Task WriteBatchAsync()
+    private async Task<CommittedBatch> WriteBatchAsync(List<PendingSubmission> batch)
     {
         IReadOnlyList<AtomicWrite> writes;
-        if (_batch.Count == 1)
+        if (batch.Count == 1)
         {
-            writes = _batch[0].Writes;
+            writes = batch[0].Writes;
         }
         else
         {
-            var all = new List<AtomicWrite>(_batch.Count);
-            foreach (var submission in _batch)
+            var all = new List<AtomicWrite>(batch.Count);
+            foreach (var submission in batch)
             {
                 all.AddRange(submission.Writes);
             }
@@ -163,52 +173,77 @@ public sealed partial class BatchingJournalWriter : IJournal, IAsyncDisposable
             writes = all;
         }
 
-        IReadOnlyList<AtomicWriteResult> results;
         try
         {
             // Taken writes are not cancellable: their callers must learn the real outcome.
-            results = await _store.WriteAsync(writes, CancellationToken.None).ConfigureAwait(false);
+            var results = await _store.WriteAsync(writes, CancellationToken.None).ConfigureAwait(false);
             if (results.Count != writes.Count)
             {
                 throw new InvalidOperationException(
                     $"The journal returned {results.Count} results for {writes.Count} atomic writes.");
             }
+
+            return new CommittedBatch(batch, results, null);
         }
         catch (Exception e)
         {
             var failure = e as JournalWriteException ?? new JournalWriteException(
                 $"The journal failed to write a batch of {writes.Count} atomic writes; none of its events is acknowledged: {e.Message}", e);
             LogBatchFailed(_logger, writes.Count, failure);
-            foreach (var submission in _batch)
-            {
-                submission.TrySetException(failure);
-            }
-
-            return;
-        }
-
-        if (_batch.Count == 1)
-        {
-            _batch[0].TrySetResult(results);
-            return;
-        }
-
-        var offset = 0;
-        foreach (var submission in _batch)
-        {
-            var own = new AtomicWriteResult[submission.Writes.Count];
-            for (var i = 0; i < own.Length; i++)
-            {
-                own[i] = results[offset + i];
-            }
-
-            offset += own.Length;
-            submission.TrySetResult(own);
+            return new CommittedBatch(batch, null, failure);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The journal failed to write a batch of {WriteCount} atomic writes; every caller in it gets the failure")]
     private static partial void LogBatchFailed(ILogger logger, int writeCount, Exception exception);
+
+    /// <summary>A batch the store has finished with: its callers, and its results or the failure they all share.</summary>
+    private sealed class CommittedBatch(List<PendingSubmission> batch, IReadOnlyList<AtomicWriteResult>? results, JournalWriteException? failure)
+    {
+        public void TellCallers()
+        {
+            if (failure is not null)
+            {
+                foreach (var submission in batch)
+                {
+                    submission.TrySetException(failure);
+                }
+            }
+            else if (batch.Count == 1)
+            {
+                batch[0].TrySetResult(results!);
+            }
+            else
+            {
+                var offset = 0;
+                foreach (var submission in batch)
+                {
+                    var count = submission.Writes.Count;
+                    if (count == 1 && results![offset].IsWritten)
+                    {
+                        // The usual submission: one write, written. Such callers share one read-only result list.
+                        offset++;
+                        submission.TrySetResult(OneWritten);
+                        continue;
+                    }
+
+                    var own = new AtomicWriteResult[count];
+                    for (var i = 0; i < own.Length; i++)
+                    {
+                        own[i] = results![offset + i];
+                    }
+
+                    offset += own.Length;
+                    submission.TrySetResult(own);
+                }
+            }
+
+            foreach (var submission in batch)
+            {
+                submission.Dispose();
+            }
+        }
+    }
 
     /// <summary>One caller's writes and the task it waits on.</summary>
     private sealed class PendingSubmission : TaskCompletionSource<IReadOnlyList<AtomicWriteResult>>, IDisposable
@@ -224,9 +259,9 @@ public sealed partial class BatchingJournalWriter : IJournal, IAsyncDisposable
             : base(TaskCreationOptions.RunContinuationsAsynchronously)
         {
             Writes = writes;
-            foreach (var write in writes)
+            for (var i = 0; i < writes.Count; i++)
             {
-                EventCount += write.Events.Count;
+                EventCount += writes[i].Events.Count;
             }
 
             if (cancellationToken.CanBeCanceled)

@@ -62,6 +62,31 @@ public abstract partial class JournalConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Empty_and_sliced_payloads_and_non_ascii_text_round_trip_exactly()
+    {
+        var id = $"job-é-日本-{Guid.NewGuid():N}";
+        byte[] buffer = [0xFF, 1, 2, 0, 3, 0xFE];
+        var write = new AtomicWrite(id,
+            [
+                new SerializedEvent(1, "job.ünïcode.v1", ReadOnlyMemory<byte>.Empty, ["queue:ünï", "日本"]),
+                new SerializedEvent(2, TestEvents.Progressed, buffer.AsMemory(1, 4)),
+            ],
+            writerId: "writer-ß");
+
+        await WriteOrFailAsync(write);
+
+        var replayed = await ReplayAllAsync(id);
+        Assert.Equal([1L, 2L], replayed.Select(e => e.SequenceNr));
+        Assert.All(replayed, e => Assert.Equal(id, e.PersistenceId));
+        Assert.Empty(replayed[0].Payload.ToArray());
+        Assert.Equal("job.ünïcode.v1", replayed[0].Manifest);
+        Assert.Equal(["queue:ünï", "日本"], replayed[0].Tags);
+        Assert.Equal([1, 2, 0, 3], replayed[1].Payload.ToArray());
+        Assert.All(replayed, e => Assert.Equal("writer-ß", e.WriterId));
+        Assert.Equal(2, await Journal.ReadHighestSequenceNrAsync(id));
+    }
+
+    [Fact]
     public async Task Highest_sequence_number_is_zero_for_an_unknown_entity_and_follows_appends()
     {
         var id = NewJobId();

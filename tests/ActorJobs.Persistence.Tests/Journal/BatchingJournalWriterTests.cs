@@ -88,6 +88,20 @@ public sealed class BatchingJournalWriterTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Callers_of_one_batch_cannot_change_each_others_results()
+    {
+        await using var writer = await HeldWriterAsync(maxBatchEvents: 1000, out var release);
+
+        var first = writer.WriteAsync([Write("job-1", 1)]);
+        var second = writer.WriteAsync([Write("job-2", 1)]);
+        release.SetResult();
+        var firstResults = await first;
+
+        Assert.Throws<NotSupportedException>(() => ((IList<AtomicWriteResult>)firstResults)[0] = AtomicWriteResult.Rejected("tampered"));
+        Assert.True((await second)[0].IsWritten);
+    }
+
+    [Fact]
     public async Task A_failed_batch_fails_every_caller_in_it_and_acknowledges_nothing()
     {
         await using var writer = await HeldWriterAsync(maxBatchEvents: 1000, out var release);
@@ -153,13 +167,14 @@ public sealed class BatchingJournalWriterTests : IAsyncDisposable
     public async Task Disposing_writes_what_is_queued_and_then_refuses_new_writes()
     {
         await using var writer = await HeldWriterAsync(maxBatchEvents: 1000, out var release);
-        var queued = writer.WriteAsync(Write("job-1", 1));
+        var queued = writer.WriteAsync([Write("job-1", 1)]);
 
         var disposing = writer.DisposeAsync();
         release.SetResult();
         await disposing;
 
-        Assert.True((await queued).IsWritten);
+        Assert.True(queued.IsCompleted); // its caller is told before disposing ends, not some time after
+        Assert.True((await queued)[0].IsWritten);
         var failure = await Assert.ThrowsAsync<ObjectDisposedException>(() => writer.WriteAsync(Write("job-2", 1)));
         Assert.StartsWith("The journal writer was disposed; it takes no more writes.", failure.Message);
     }
