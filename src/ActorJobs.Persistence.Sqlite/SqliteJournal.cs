@@ -98,6 +98,61 @@ public sealed class SqliteJournal : IJournal, IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs a write that is not a journal event (a read model's own change: a lease renewal, a log line, a purge) on
+    /// the journal's single writer connection, in one <c>BEGIN IMMEDIATE</c> transaction, taking its turn with the
+    /// batches so the two never contend for SQLite's write lock.
+    /// </summary>
+    /// <remarks>
+    /// The work must not insert or change journal events: the writer's fence would not know of them. It may delete
+    /// an entity nothing writes to again, through <see cref="SqliteProjectionContext.DeleteEntity"/>. On an error
+    /// the transaction is rolled back and the writer connection replaced, as after a failed batch.
+    /// </remarks>
+    /// <typeparam name="T">What the work returns.</typeparam>
+    /// <param name="work">The statements, run through the context's commands; it runs on the caller's thread, synchronously.</param>
+    /// <param name="cancellationToken">Cancels waiting for the writer; the work itself is not interrupted.</param>
+    /// <exception cref="JournalWriteException">The work or its commit failed; nothing of it is acknowledged.</exception>
+    public async Task<T> ExecuteWriteAsync<T>(Func<SqliteProjectionContext, T> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await _writerGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            cancellationToken.ThrowIfCancellationRequested();
+            SqliteJournalWriter? writer = null;
+            try
+            {
+                writer = _writer ??= new SqliteJournalWriter(_database, _projections);
+                return writer.Execute(work);
+            }
+            catch (Exception e)
+            {
+                _writer = null;
+                writer?.Dispose();
+                throw new JournalWriteException($"A write on the SQLite journal '{_database.DataSource}' failed and was rolled back: {e.Message}", e);
+            }
+        }
+        finally
+        {
+            _writerGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Opens a pooled connection to the journal's file for a read model's queries (dispose it when done). It never
+    /// waits for the writer; write through <see cref="ExecuteWriteAsync{T}"/> instead.
+    /// </summary>
+    public SqliteConnection OpenReadConnection()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _database.OpenReader();
+    }
+
+    /// <summary>Whether a projection for updates of <paramref name="updateType"/> was registered when the journal opened.</summary>
+    /// <param name="updateType">The projection-update type, for example the job row update.</param>
+    public bool HasProjectionFor(Type updateType) => _projections.ContainsKey(updateType);
+
     /// <inheritdoc />
     public async IAsyncEnumerable<StoredEvent> ReplayAsync(
         string persistenceId,

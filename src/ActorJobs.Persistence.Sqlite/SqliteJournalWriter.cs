@@ -90,7 +90,31 @@ internal sealed class SqliteJournalWriter : IDisposable
             _rememberedHighest[accepted[i].PersistenceId] = accepted[i].LastSequenceNr;
         }
 
+        ForgetDeletedEntities();
         return plan.Results;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one <c>BEGIN IMMEDIATE</c> transaction on the writer connection and commits it.
+    /// Our own commits leave <c>data_version</c> alone, so entities the work deleted are forgotten here by name.
+    /// </summary>
+    public T Execute<T>(Func<SqliteProjectionContext, T> work)
+    {
+        using var transaction = _connection.BeginTransaction(deferred: false);
+        T result;
+        _projectionContext.Begin(transaction);
+        try
+        {
+            result = work(_projectionContext);
+        }
+        finally
+        {
+            _projectionContext.End();
+        }
+
+        transaction.Commit();
+        ForgetDeletedEntities();
+        return result;
     }
 
     public void DeleteMessagesTo(string persistenceId, long toSequenceNr)
@@ -112,6 +136,14 @@ internal sealed class SqliteJournalWriter : IDisposable
         _selectHighest.Dispose();
         _insertEvent.Dispose();
         _connection.Dispose();
+    }
+
+    private void ForgetDeletedEntities()
+    {
+        foreach (var persistenceId in _projectionContext.DeletedEntities)
+        {
+            _rememberedHighest.Remove(persistenceId);
+        }
     }
 
     private void Insert(AppendPlan plan, long writtenAt)
@@ -160,5 +192,4 @@ internal sealed class SqliteJournalWriter : IDisposable
             _projectionContext.End();
         }
     }
-
 }

@@ -1,15 +1,18 @@
+using ActorJobs.Persistence.Sqlite.Queries;
 using Microsoft.Data.Sqlite;
 
 namespace ActorJobs.Persistence.Sqlite.Projections;
 
 /// <summary>
-/// What a <see cref="SqliteProjection{TUpdate}"/> writes through: commands on the journal's single writer connection,
-/// inside the batch's transaction, prepared once per SQL text and reused for every later batch.
+/// What a <see cref="SqliteProjection{TUpdate}"/> (or <see cref="SqliteJournal.ExecuteWriteAsync{T}"/>) writes
+/// through: commands on the journal's single writer connection, inside the current transaction, prepared once per
+/// SQL text and reused for every later batch.
 /// </summary>
 public sealed class SqliteProjectionContext : IDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly List<string> _deletedEntities = [];
     private SqliteTransaction? _transaction;
 
     internal SqliteProjectionContext(SqliteConnection connection) => _connection = connection;
@@ -22,11 +25,7 @@ public sealed class SqliteProjectionContext : IDisposable
     public SqliteCommand Command(string sql)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sql);
-        if (_transaction is null)
-        {
-            throw new InvalidOperationException("Projection commands exist only while the journal applies a batch.");
-        }
-
+        var transaction = CurrentTransaction();
         if (!_commands.TryGetValue(sql, out var command))
         {
             command = _connection.CreateCommand();
@@ -36,9 +35,25 @@ public sealed class SqliteProjectionContext : IDisposable
             _commands.Add(sql, command);
         }
 
-        command.Transaction = _transaction;
+        command.Transaction = transaction;
         command.Parameters.Clear();
         return command;
+    }
+
+    /// <summary>
+    /// Deletes every event and snapshot of an entity that nothing writes to again (a purged job), in the current
+    /// transaction. Unlike <see cref="SqliteJournal.DeleteMessagesToAsync"/> it keeps no tombstone of the highest
+    /// number, and the writer forgets that number once the transaction commits, so a late write to the entity fails
+    /// as a gap rather than continuing a history that is gone.
+    /// </summary>
+    /// <param name="persistenceId">The entity.</param>
+    public void DeleteEntity(string persistenceId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(persistenceId);
+        var command = Command(JournalQueries.DeleteEntity);
+        command.Parameters.AddWithValue("$persistence_id", persistenceId);
+        command.ExecuteNonQuery();
+        _deletedEntities.Add(persistenceId);
     }
 
     /// <summary>Disposes the prepared commands.</summary>
@@ -52,7 +67,16 @@ public sealed class SqliteProjectionContext : IDisposable
         _commands.Clear();
     }
 
-    internal void Begin(SqliteTransaction transaction) => _transaction = transaction;
+    internal IReadOnlyList<string> DeletedEntities => _deletedEntities;
+
+    internal void Begin(SqliteTransaction transaction)
+    {
+        _transaction = transaction;
+        _deletedEntities.Clear();
+    }
 
     internal void End() => _transaction = null;
+
+    private SqliteTransaction CurrentTransaction() =>
+        _transaction ?? throw new InvalidOperationException("Projection commands exist only while the journal applies a batch or runs a write.");
 }

@@ -39,4 +39,14 @@ internal static class JournalQueries
         UPDATE journal SET deleted = 1, payload = x''
         WHERE persistence_id = $persistence_id AND sequence_nr <= $to_sequence_nr AND deleted = 0;
         """;
+
+    /// <summary>
+    /// Deletes an entity entirely, keeping no tombstone: for entities nothing writes to again (a purged job). The
+    /// writer forgets the entity's highest number with it, so a late write fails as a gap.
+    /// </summary>
+    public const string DeleteEntity =
+        """
+        DELETE FROM journal WHERE persistence_id = $persistence_id;
+        DELETE FROM snapshots WHERE persistence_id = $persistence_id;
+        """;
 }

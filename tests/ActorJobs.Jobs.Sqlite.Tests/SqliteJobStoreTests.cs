@@ -1,0 +1,179 @@
+using ActorJobs.Jobs.Sqlite.Tests.Support;
+using ActorJobs.Jobs.Store;
+using ActorJobs.Persistence.Serialization;
+
+namespace ActorJobs.Jobs.Sqlite.Tests;
+
+/// <summary>The job store end to end over the SQLite journal and index: what the engine does with them.</summary>
+public sealed class SqliteJobStoreTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+    private readonly EventSerializer _serializer = new EventSerializer().RegisterJobEvents();
+    private SqliteJobsFile _file = null!;
+    private JobStore _store = null!;
+
+    public Task InitializeAsync()
+    {
+        _file = new SqliteJobsFile();
+        _store = new JobStore(_file.SqliteJournal, _file.SqliteIndex, _serializer);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _store.Dispose();
+        await _file.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Submitted_and_claimed_jobs_are_events_in_the_journal_whose_fold_is_the_row()
+    {
+        await _store.SubmitAsync([Job("job-1", priority: 2), Job("job-2", priority: 9), Job("job-3", priority: 5)]);
+
+        var claimed = await _store.ClaimAsync("default", 2, "node-a", T0, T0.AddSeconds(30));
+
+        Assert.Equal(["job-2", "job-3"], claimed.Select(j => j.Id));
+        foreach (var id in new[] { "job-1", "job-2", "job-3" })
+        {
+            var events = new List<JobEvent>();
+            await foreach (var stored in _file.Journal.ReplayAsync(id, 1, long.MaxValue, long.MaxValue))
+            {
+                events.Add((JobEvent)_serializer.DeserializeEvent(stored));
+            }
+
+            var row = await _file.SqliteIndex.GetAsync(id);
+            var fold = JobStateMachine.ApplyAll(null, events)!;
+            Assert.Equal(fold with { Resources = row!.Resources }, row);
+        }
+
+        Assert.Equal(JobStatus.Running, (await _file.SqliteIndex.GetAsync("job-2"))!.Status);
+        Assert.Equal(JobStatus.Waiting, (await _file.SqliteIndex.GetAsync("job-1"))!.Status);
+    }
+
+    [Fact]
+    public async Task A_job_whose_resource_is_held_is_passed_over_until_the_holder_finishes()
+    {
+        await _store.SubmitAsync([Job("job-a", priority: 8, resources: ["db"]), Job("job-b", priority: 5, resources: ["db"]), Job("job-c", priority: 1)]);
+
+        var first = await _store.ClaimAsync("default", 3, "node-a", T0, T0.AddSeconds(30));
+        Assert.Equal(["job-a", "job-c"], first.Select(j => j.Id));
+        Assert.Empty(await _store.ClaimAsync("default", 3, "node-a", T0, T0.AddSeconds(30)));
+
+        var holder = first[0];
+        var done = JobStateMachine.Decide(holder, new CompleteAttempt { At = T0.AddSeconds(1) });
+        await _store.AppendAsync([(holder, [.. done.Events])], null);
+
+        Assert.Equal(["job-b"], (await _store.ClaimAsync("default", 3, "node-a", T0.AddSeconds(1), T0.AddSeconds(31))).Select(j => j.Id));
+        Assert.Equal([new HeldResource("db", "job-b")], await _file.SqliteIndex.ReadHeldResourcesAsync());
+    }
+
+    [Fact]
+    public async Task A_key_submitted_twice_in_one_call_or_later_gives_the_first_job()
+    {
+        var outcomes = await _store.SubmitAsync([Job("job-1", key: "order-1"), Job("job-2", key: "order-1"), Job("job-3")]);
+        var later = Assert.Single(await _store.SubmitAsync([Job("job-4", key: "order-1")]));
+
+        Assert.Equal([("job-1", true), ("job-1", false), ("job-3", true)], outcomes.Select(o => (o.State.Id, o.Created)));
+        Assert.Equal(("job-1", false), (later.State.Id, later.Created));
+        Assert.Null(await _file.SqliteIndex.GetAsync("job-2"));
+        Assert.Null(await _file.SqliteIndex.GetAsync("job-4"));
+    }
+
+    [Fact]
+    public async Task A_key_another_node_took_after_the_lookup_fails_the_write_and_the_existing_job_is_returned()
+    {
+        await _store.SubmitAsync([Job("job-1", key: "order-1")]);
+        using var otherNode = new JobStore(_file.SqliteJournal, new StaleKeyLookups(_file.SqliteIndex), _serializer);
+
+        var outcomes = await otherNode.SubmitAsync([Job("job-2", key: "order-1"), Job("job-3", key: "order-3")]);
+
+        Assert.Equal([("job-1", false), ("job-3", true)], outcomes.Select(o => (o.State.Id, o.Created)));
+        Assert.Null(await _file.SqliteIndex.GetAsync("job-2"));
+        Assert.Equal(0, await _file.Journal.ReadHighestSequenceNrAsync("job-2"));
+        Assert.Equal(1, await _file.Journal.ReadHighestSequenceNrAsync("job-3"));
+    }
+
+    [Fact]
+    public async Task An_expired_lease_is_rescued_into_a_retry_without_a_lease()
+    {
+        await _store.SubmitAsync([Job("job-1")]);
+        await _store.ClaimAsync("default", 1, "node-a", T0, T0.AddSeconds(30));
+
+        Assert.Empty(await _store.RescueExpiredAsync(T0.AddSeconds(30), 10, () => 0));
+        var rescued = Assert.Single(await _store.RescueExpiredAsync(T0.AddSeconds(31), 10, () => 0));
+
+        Assert.Equal(JobStatus.Retrying, rescued.Status);
+        Assert.Empty(await _file.SqliteIndex.SelectExpiredLeasesAsync(T0.AddHours(1), 10));
+        Assert.Equal(["job-1"], (await _file.SqliteIndex.SelectDueAsync("default", T0.AddMinutes(1), 10)).Select(j => j.Id));
+    }
+
+    private static JobSubmitted Job(string id, int priority = JobPriority.Normal, string? key = null, IReadOnlyList<string>? resources = null) => new()
+    {
+        JobId = id,
+        Tenant = "acme",
+        IdempotencyKey = key,
+        Type = "report",
+        Queue = "default",
+        Priority = priority,
+        Params = "{}",
+        Resources = resources ?? [],
+        At = T0,
+        NotBefore = T0,
+        Timeout = TimeSpan.FromMinutes(5),
+        Retry = RetryPolicy.Default,
+    };
+
+    /// <summary>
+    /// An index whose idempotency lookups see nothing until a write has failed, as on a node whose lookup ran just
+    /// before another node committed the key.
+    /// </summary>
+    private sealed class StaleKeyLookups(IJobIndex inner) : IJobIndex
+    {
+        private int _lookups;
+
+        public Task<JobState?> FindByIdempotencyKeyAsync(string tenant, string idempotencyKey, CancellationToken cancellationToken = default) =>
+            Interlocked.Increment(ref _lookups) <= 2 ? Task.FromResult<JobState?>(null) : inner.FindByIdempotencyKeyAsync(tenant, idempotencyKey, cancellationToken);
+
+        public Task<JobState?> GetAsync(string jobId, CancellationToken cancellationToken = default) => inner.GetAsync(jobId, cancellationToken);
+
+        public Task<IReadOnlyList<JobState>> SelectDueAsync(string queue, DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
+            inner.SelectDueAsync(queue, now, limit, cancellationToken);
+
+        public Task<DateTimeOffset?> NextDueAfterAsync(string queue, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+            inner.NextDueAfterAsync(queue, now, cancellationToken);
+
+        public Task<IReadOnlyList<HeldResource>> ReadHeldResourcesAsync(CancellationToken cancellationToken = default) => inner.ReadHeldResourcesAsync(cancellationToken);
+
+        public Task<IReadOnlyList<JobState>> SelectExpiredLeasesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
+            inner.SelectExpiredLeasesAsync(now, limit, cancellationToken);
+
+        public Task<LeaseRenewal> RenewLeasesAsync(string owner, IReadOnlyList<JobLease> leases, DateTimeOffset until, CancellationToken cancellationToken = default) =>
+            inner.RenewLeasesAsync(owner, leases, until, cancellationToken);
+
+        public Task RequestOfOwnerAsync(string jobId, OwnerRequest request, CancellationToken cancellationToken = default) =>
+            inner.RequestOfOwnerAsync(jobId, request, cancellationToken);
+
+        public Task<JobPage> ListAsync(JobQuery query, CancellationToken cancellationToken = default) => inner.ListAsync(query, cancellationToken);
+
+        public Task<long> CountAheadAsync(string jobId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+            inner.CountAheadAsync(jobId, now, cancellationToken);
+
+        public Task<IReadOnlyList<StatusCount>> CountByStatusAsync(string? tenant, CancellationToken cancellationToken = default) =>
+            inner.CountByStatusAsync(tenant, cancellationToken);
+
+        public Task AppendLogsAsync(IReadOnlyList<JobLogLine> lines, CancellationToken cancellationToken = default) => inner.AppendLogsAsync(lines, cancellationToken);
+
+        public Task<IReadOnlyList<JobLogLine>> ReadLogsAsync(string jobId, long afterNumber, int max, CancellationToken cancellationToken = default) =>
+            inner.ReadLogsAsync(jobId, afterNumber, max, cancellationToken);
+
+        public Task<bool> DeleteFinalAsync(string jobId, CancellationToken cancellationToken = default) => inner.DeleteFinalAsync(jobId, cancellationToken);
+
+        public Task<int> PurgeFinishedBeforeAsync(DateTimeOffset cutoff, int max, CancellationToken cancellationToken = default) =>
+            inner.PurgeFinishedBeforeAsync(cutoff, max, cancellationToken);
+
+        public Task SetQueuePausedAsync(string queue, bool paused, CancellationToken cancellationToken = default) =>
+            inner.SetQueuePausedAsync(queue, paused, cancellationToken);
+
+        public Task<IReadOnlySet<string>> ReadPausedQueuesAsync(CancellationToken cancellationToken = default) => inner.ReadPausedQueuesAsync(cancellationToken);
+    }
+}
