@@ -120,7 +120,16 @@ public static class JobStateMachine
             JobCancelRequested => state with { Status = JobStatus.Canceling },
             JobCanceled canceled => Finish(state, JobStatus.Canceled, canceled.At) with { Error = canceled.Reason ?? state.Error },
             JobSuspendRequested => state with { Status = JobStatus.Suspending },
-            JobSuspended suspended => state with { Status = JobStatus.Suspended, Checkpoint = suspended.Checkpoint ?? state.Checkpoint, LeaseOwner = null },
+            JobSuspended suspended => state with
+            {
+                Status = JobStatus.Suspended,
+                Checkpoint = suspended.Checkpoint ?? state.Checkpoint,
+                LeaseOwner = null,
+
+                // An attempt cut short by a suspension did not fail: it gives its place in the budget back, so the
+                // claim that resumes the job neither costs a retry nor runs past the last attempt.
+                MaxAttempts = state.Status.IsOwned() ? state.MaxAttempts + 1 : state.MaxAttempts,
+            },
             JobResumeRequested => state with { Status = JobStatus.Resuming },
             JobResumed resumed => state with { Status = JobStatus.Waiting, ScheduledAt = resumed.At },
             JobRequeued requeued => state with
