@@ -15,7 +15,7 @@ public static class JobStateMachine
         {
             return state is null
                 ? JobDecision.Accept(submit.Submitted)
-                : JobDecision.Reject(JobRejectionCode.Conflict, $"Job {state.Id} already exists.");
+                : JobDecision.Reject(JobRejectionCode.Conflict, $"Job {state.Id} already exists; it is {state.Status.WireName()}.");
         }
 
         if (state is null)
@@ -172,7 +172,8 @@ public static class JobStateMachine
 
         if (state.ScheduledAt > claim.At)
         {
-            return JobDecision.Reject(JobRejectionCode.InvalidState, $"Job {state.Id} is not due until {state.ScheduledAt:O}.");
+            return JobDecision.Reject(
+                JobRejectionCode.InvalidState, $"Cannot claim job {state.Id}: it is {state.Status.WireName()} and not due until {state.ScheduledAt:O}.");
         }
 
         return JobDecision.Accept(new JobClaimed { At = claim.At, Attempt = state.Attempt + 1, Owner = claim.Owner, Fence = state.Version + 1 });
@@ -235,7 +236,7 @@ public static class JobStateMachine
         JobStatus.Waiting or JobStatus.Retrying => JobDecision.Accept(new JobSuspended { At = suspend.At }),
         JobStatus.Running or JobStatus.Resuming when state.Suspendable => JobDecision.Accept(new JobSuspendRequested { At = suspend.At }),
         JobStatus.Running or JobStatus.Resuming => JobDecision.Reject(
-            JobRejectionCode.NotSuspendable, $"Job {state.Id} is running and its type '{state.Type}' is not suspendable; cancel it instead."),
+            JobRejectionCode.NotSuspendable, $"Job {state.Id} is {state.Status.WireName()} and its type '{state.Type}' is not suspendable; cancel it instead."),
         JobStatus.Suspending or JobStatus.Suspended => JobDecision.Accept(),
         _ => NotAllowed(state, "suspend", "waiting, retrying or running"),
     };
