@@ -219,9 +219,13 @@ public static class JobStateMachine
             Failure = failure,
             Error = error,
             Outcome = outcome,
-            RetryAt = outcome == JobStatus.Retrying ? at + state.Retry.DelayAfter(state.Attempt, jitter) : null,
+            RetryAt = outcome == JobStatus.Retrying ? RetryTime(at, state.Retry.DelayAfter(state.Attempt, jitter)) : null,
         });
     }
+
+    // A retry delay is not bounded (a submission may ask for any), so it can reach past the calendar's end.
+    private static DateTimeOffset RetryTime(DateTimeOffset at, TimeSpan delay) =>
+        delay > DateTimeOffset.MaxValue - at ? DateTimeOffset.MaxValue : at + delay;
 
     private static JobDecision Cancel(JobState state, CancelJob cancel) => state.Status switch
     {
