@@ -52,7 +52,7 @@ public sealed record JobState
     /// <summary>Attempts started so far (counted when claimed, so a crash counts).</summary>
     public int Attempt { get; init; }
 
-    /// <summary>The attempt number after which no retry follows (moves up when a job is requeued).</summary>
+    /// <summary>The attempt number after which no retry follows (moves up when a job is requeued, and by one when a running attempt is suspended).</summary>
     public int MaxAttempts { get; init; } = 1;
 
     /// <summary>Per-attempt timeout.</summary>

@@ -15,7 +15,7 @@ public static class JobStateMachine
         {
             return state is null
                 ? JobDecision.Accept(submit.Submitted)
-                : JobDecision.Reject(JobRejectionCode.Conflict, $"Job {state.Id} already exists.");
+                : JobDecision.Reject(JobRejectionCode.Conflict, $"Job {state.Id} already exists; it is {state.Status.WireName()}.");
         }
 
         if (state is null)
@@ -120,7 +120,16 @@ public static class JobStateMachine
             JobCancelRequested => state with { Status = JobStatus.Canceling },
             JobCanceled canceled => Finish(state, JobStatus.Canceled, canceled.At) with { Error = canceled.Reason ?? state.Error },
             JobSuspendRequested => state with { Status = JobStatus.Suspending },
-            JobSuspended suspended => state with { Status = JobStatus.Suspended, Checkpoint = suspended.Checkpoint ?? state.Checkpoint, LeaseOwner = null },
+            JobSuspended suspended => state with
+            {
+                Status = JobStatus.Suspended,
+                Checkpoint = suspended.Checkpoint ?? state.Checkpoint,
+                LeaseOwner = null,
+
+                // An attempt cut short by a suspension did not fail: it gives its place in the budget back, so the
+                // claim that resumes the job neither costs a retry nor runs past the last attempt.
+                MaxAttempts = state.Status.IsOwned() ? state.MaxAttempts + 1 : state.MaxAttempts,
+            },
             JobResumeRequested => state with { Status = JobStatus.Resuming },
             JobResumed resumed => state with { Status = JobStatus.Waiting, ScheduledAt = resumed.At },
             JobRequeued requeued => state with
@@ -163,7 +172,8 @@ public static class JobStateMachine
 
         if (state.ScheduledAt > claim.At)
         {
-            return JobDecision.Reject(JobRejectionCode.InvalidState, $"Job {state.Id} is not due until {state.ScheduledAt:O}.");
+            return JobDecision.Reject(
+                JobRejectionCode.InvalidState, $"Cannot claim job {state.Id}: it is {state.Status.WireName()} and not due until {state.ScheduledAt:O}.");
         }
 
         return JobDecision.Accept(new JobClaimed { At = claim.At, Attempt = state.Attempt + 1, Owner = claim.Owner, Fence = state.Version + 1 });
@@ -209,9 +219,13 @@ public static class JobStateMachine
             Failure = failure,
             Error = error,
             Outcome = outcome,
-            RetryAt = outcome == JobStatus.Retrying ? at + state.Retry.DelayAfter(state.Attempt, jitter) : null,
+            RetryAt = outcome == JobStatus.Retrying ? RetryTime(at, state.Retry.DelayAfter(state.Attempt, jitter)) : null,
         });
     }
+
+    // A retry delay is not bounded (a submission may ask for any), so it can reach past the calendar's end.
+    private static DateTimeOffset RetryTime(DateTimeOffset at, TimeSpan delay) =>
+        delay > DateTimeOffset.MaxValue - at ? DateTimeOffset.MaxValue : at + delay;
 
     private static JobDecision Cancel(JobState state, CancelJob cancel) => state.Status switch
     {
@@ -226,7 +240,7 @@ public static class JobStateMachine
         JobStatus.Waiting or JobStatus.Retrying => JobDecision.Accept(new JobSuspended { At = suspend.At }),
         JobStatus.Running or JobStatus.Resuming when state.Suspendable => JobDecision.Accept(new JobSuspendRequested { At = suspend.At }),
         JobStatus.Running or JobStatus.Resuming => JobDecision.Reject(
-            JobRejectionCode.NotSuspendable, $"Job {state.Id} is running and its type '{state.Type}' is not suspendable; cancel it instead."),
+            JobRejectionCode.NotSuspendable, $"Job {state.Id} is {state.Status.WireName()} and its type '{state.Type}' is not suspendable; cancel it instead."),
         JobStatus.Suspending or JobStatus.Suspended => JobDecision.Accept(),
         _ => NotAllowed(state, "suspend", "waiting, retrying or running"),
     };
