@@ -3,7 +3,7 @@ using ActorJobs.Actors;
 namespace ActorJobs.Jobs.Tests.Engine;
 
 /// <summary>The engine end to end on in-memory stores: submit, run, retry, time out, cancel, suspend, resume.</summary>
-public sealed class EngineLifecycleTests(ITestOutputHelper output) : EngineTestKit(output)
+public abstract class EngineLifecycleTests(ITestOutputHelper output, EngineBackend backend) : EngineTestKit(output, backend)
 {
     [Fact]
     public async Task A_noop_job_runs_to_completed_with_its_result_and_three_events_of_history()
@@ -209,3 +209,9 @@ public sealed class EngineLifecycleTests(ITestOutputHelper output) : EngineTestK
 
     private static readonly TaskCompletionSource StubbornWait = new();
 }
+
+/// <summary>The suite on the in-memory stores.</summary>
+public sealed class EngineLifecycleTestsOnInMemory(ITestOutputHelper output) : EngineLifecycleTests(output, EngineBackend.InMemory);
+
+/// <summary>The suite on a SQLite file.</summary>
+public sealed class EngineLifecycleTestsOnSqlite(ITestOutputHelper output) : EngineLifecycleTests(output, EngineBackend.Sqlite);

@@ -3,7 +3,7 @@ using ActorJobs.Jobs.Store;
 namespace ActorJobs.Jobs.Tests.Engine;
 
 /// <summary>Which job runs when: capacity, priority, resources, pauses, pool size, positions, rescue of expired leases.</summary>
-public sealed class EngineSchedulingTests(ITestOutputHelper output) : EngineTestKit(output)
+public abstract class EngineSchedulingTests(ITestOutputHelper output, EngineBackend backend) : EngineTestKit(output, backend)
 {
     protected override JobCatalogBuilder Configure(JobCatalogBuilder builder) => base.Configure(builder).AddQueue("single", 1)
         .AddJobType(JobType.Define("single", "single", retry: RetryPolicy.None), RunSingle);
@@ -175,3 +175,9 @@ public sealed class EngineSchedulingTests(ITestOutputHelper output) : EngineTest
 
     private Task<object?> RunSingle(JobContext context) => RunControlled(context);
 }
+
+/// <summary>The suite on the in-memory stores.</summary>
+public sealed class EngineSchedulingTestsOnInMemory(ITestOutputHelper output) : EngineSchedulingTests(output, EngineBackend.InMemory);
+
+/// <summary>The suite on a SQLite file.</summary>
+public sealed class EngineSchedulingTestsOnSqlite(ITestOutputHelper output) : EngineSchedulingTests(output, EngineBackend.Sqlite);

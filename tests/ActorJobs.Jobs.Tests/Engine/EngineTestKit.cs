@@ -5,17 +5,30 @@ namespace ActorJobs.Jobs.Tests.Engine;
 
 using ActorJobs.TestKit;
 
+/// <summary>Where an engine test keeps its jobs.</summary>
+public enum EngineBackend
+{
+    /// <summary>The TestKit's in-memory journal and index.</summary>
+    InMemory,
+
+    /// <summary>A SQLite file in a temporary directory (synchronous=FULL, the embedded default).</summary>
+    Sqlite,
+}
+
 /// <summary>
-/// A TestKit with a job engine on in-memory stores and virtual time, and handlers the test drives: each attempt of a
+/// A TestKit with a job engine on in-memory or SQLite stores and virtual time, and handlers the test drives: each attempt of a
 /// "controlled" job announces itself and waits until the test releases it (or its token fires).
 /// </summary>
-public abstract class EngineTestKit(ITestOutputHelper output) : TestKit(output, new TestKitSettings { UseVirtualTime = true }), IAsyncLifetime
+public abstract class EngineTestKit(ITestOutputHelper output, EngineBackend backend) : TestKit(output, new TestKitSettings { UseVirtualTime = true }), IAsyncLifetime
 {
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"actorjobs-engine-{Guid.NewGuid():N}");
+    private Sqlite.SqliteJobStorage? _sqlite;
+
     private readonly ConcurrentDictionary<string, TaskCompletionSource<object?>> _releases = new();
 
-    protected InMemoryJobs Jobs { get; private set; } = null!;
+    protected JobEngine Engine { get; private set; } = null!;
 
-    protected JobEngine Engine => Jobs.Engine;
+    protected EngineBackend Backend => backend;
 
     protected TestProbe Events { get; private set; } = null!;
 
@@ -55,7 +68,16 @@ public abstract class EngineTestKit(ITestOutputHelper output) : TestKit(output, 
         Events = CreateTestProbe("events");
         Attempts = CreateTestProbe("attempts");
         Sys.EventStream.Subscribe<JobLifecycleEvent>(Events.Ref);
-        Jobs = await this.StartInMemoryJobsAsync(Configure(JobCatalog.CreateBuilder()).Build(), EngineSettings);
+        var catalog = Configure(JobCatalog.CreateBuilder()).Build();
+        if (backend == EngineBackend.InMemory)
+        {
+            Engine = (await this.StartInMemoryJobsAsync(catalog, EngineSettings)).Engine;
+            return;
+        }
+
+        _sqlite = Sqlite.SqliteJobStorage.Open(Path.Combine(_directory, "jobs.db"), Sys.TimeProvider);
+        _sqlite.UseOn(Sys);
+        Engine = await JobEngine.StartAsync(Sys, _sqlite.Store, catalog, EngineSettings);
     }
 
     public new async Task DisposeAsync()
@@ -66,6 +88,11 @@ public abstract class EngineTestKit(ITestOutputHelper output) : TestKit(output, 
         }
 
         await base.DisposeAsync();
+        if (_sqlite is not null)
+        {
+            await _sqlite.DisposeAsync();
+            Directory.Delete(_directory, recursive: true);
+        }
     }
 
     /// <summary>Lets the running attempt of <paramref name="jobId"/> return <paramref name="result"/>.</summary>
