@@ -233,6 +233,10 @@ public sealed class JobEngine : IAsyncDisposable
     public Task<QueueStatus> QueueStatusAsync(string queue, CancellationToken cancellationToken = default) =>
         QueueRef(queue).Ask<QueueStatus>(GetQueueStatus.Instance, _runtime.Settings.AskTimeout, cancellationToken);
 
+    /// <summary>Job counts per queue and status (of one tenant, or all when null), from the store: every node's jobs.</summary>
+    public Task<IReadOnlyList<StatusCount>> CountsAsync(string? tenant = null, CancellationToken cancellationToken = default) =>
+        _runtime.Store.Index.CountByStatusAsync(tenant, cancellationToken);
+
     /// <summary>Completed and failed per minute, and wait and run percentiles per queue, on this node.</summary>
     public Task<JobThroughput> ThroughputAsync(CancellationToken cancellationToken = default) =>
         _refs.Stats.Ask<JobThroughput>(GetJobThroughput.Instance, _runtime.Settings.AskTimeout, cancellationToken);

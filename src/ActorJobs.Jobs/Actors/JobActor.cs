@@ -16,6 +16,10 @@ internal sealed partial class JobActor : ReceivePersistentActor, IWithTimers
     private const string GraceTimer = "cancel-grace";
     private const string ProgressTimer = "progress";
 
+    // Hand-backs before a command for a job owned here but not running here is left as an owner request instead
+    // (a node restarted under its old id owns jobs no actor of it runs).
+    private const int MaxHops = 20;
+
     private readonly string _jobId;
     private readonly JobRuntime _runtime;
     private readonly IActorRef? _worker;
@@ -112,9 +116,18 @@ internal sealed partial class JobActor : ReceivePersistentActor, IWithTimers
             return;
         }
 
+        // This node just claimed the job and its attempt's actor starts once this one has stopped: hand the command back
+        // to the region, which queues it for that actor. Only writes by the attempt's actor keep the fence in step.
+        var ownedHere = _state.LeaseOwner == _runtime.Settings.NodeId;
+        if (_state.Status.IsOwned() && !_attemptRunning && ownedHere && envelope.Hops < MaxHops)
+        {
+            PassivateIfIdle();
+            Context.Parent.Tell(envelope with { Hops = envelope.Hops + 1 }, Sender);
+            return;
+        }
+
         // A running job is driven by the node that owns it: leave the request for that node.
-        if (_state.Status.IsOwned() && !_attemptRunning && _state.LeaseOwner != _runtime.Settings.NodeId &&
-            envelope.Command is CancelJob or SuspendJob or ResumeJob)
+        if (_state.Status.IsOwned() && !_attemptRunning && envelope.Command is CancelJob or SuspendJob or ResumeJob)
         {
             var decision = JobStateMachine.Decide(_state, envelope.Command);
             if (!decision.IsAccepted)

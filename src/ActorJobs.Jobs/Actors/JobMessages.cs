@@ -6,7 +6,11 @@ namespace ActorJobs.Jobs.Actors;
 /// <param name="JobId">The job.</param>
 /// <param name="Tenant">Only this tenant's job is touched (null: any tenant, for admins).</param>
 /// <param name="Command">What to do.</param>
-public sealed record JobCommandEnvelope(string JobId, string? Tenant, JobCommand Command);
+public sealed record JobCommandEnvelope(string JobId, string? Tenant, JobCommand Command)
+{
+    /// <summary>How often a JobActor handed it back to the region to reach the job's running attempt.</summary>
+    internal int Hops { get; init; }
+}
 
 /// <summary>The answer to a <see cref="JobCommandEnvelope"/>: the job after the command, or why it was refused.</summary>
 /// <param name="State">The job afterwards (null when not found).</param>

@@ -1,0 +1,72 @@
+using ActorJobs.Jobs.Store;
+
+namespace ActorJobs.Jobs.Tests.Engine;
+
+/// <summary>What submitting checks, and typed handlers with generated schemas.</summary>
+public abstract class EngineSubmissionTests(ITestOutputHelper output, EngineBackend backend) : EngineTestKit(output, backend)
+{
+    public sealed record ResizeParams(string Path, int Width, int Height);
+
+    protected override JobCatalogBuilder Configure(JobCatalogBuilder builder) => base.Configure(builder)
+        .AddJobType<ResizeParams>(JobType.Define("resize", "work", retry: RetryPolicy.None), () => new ResizeHandler());
+
+    [Fact]
+    public async Task A_bulk_submit_with_one_bad_job_creates_none_and_names_the_bad_field_with_its_index()
+    {
+        var error = await Assert.ThrowsAsync<JobValidationException>(() => Engine.SubmitManyAsync(
+        [
+            new JobSubmission { Type = "noop" },
+            new JobSubmission { Type = "noop", Priority = 11 },
+            new JobSubmission { Type = "noop" },
+        ]));
+
+        Assert.Equal("jobs[1].priority", error.Field);
+        Assert.Contains("1 (lowest) to 10 (highest)", error.Message, StringComparison.Ordinal);
+        Assert.Empty((await Engine.ListAsync(new JobQuery())).Jobs);
+    }
+
+    [Fact]
+    public async Task A_typed_handler_gets_its_params_and_its_generated_schema_rejects_wrong_ones()
+    {
+        var bad = await Assert.ThrowsAsync<JobValidationException>(() =>
+            Engine.SubmitAsync(new JobSubmission { Type = "resize", Params = """{"path":"a.png","width":"wide","height":2}""" }));
+        Assert.StartsWith("params.width", bad.Field, StringComparison.Ordinal);
+
+        var ok = await Engine.SubmitAsync(new JobSubmission { Type = "resize", Params = """{"path":"a.png","width":640,"height":480}""" });
+        var done = ExpectEvent(ok.State.Id, "job.completed");
+        Assert.Equal("{\"pixels\":307200}", done.Result);
+    }
+
+    [Fact]
+    public async Task Counts_per_queue_and_status_cover_every_job_of_the_tenant()
+    {
+        await Engine.SetQueuePausedAsync("work", paused: true);
+        await SubmitAsync("noop", tenant: "a");
+        await SubmitAsync("noop", tenant: "a");
+        await SubmitAsync("noop", tenant: "b");
+
+        var counts = await Engine.CountsAsync("a");
+        Assert.Equal([new StatusCount("work", JobStatus.Waiting, 2)], counts);
+        Assert.Equal(3, (await Engine.CountsAsync()).Sum(c => c.Count));
+    }
+
+    [Fact]
+    public async Task Commands_on_a_job_that_does_not_exist_are_refused_as_not_found()
+    {
+        var error = await Assert.ThrowsAsync<JobCommandRejectedException>(() => Engine.CancelAsync("no-such-job"));
+        Assert.Equal(JobRejectionCode.NotFound, error.Rejection.Code);
+        Assert.Contains("no-such-job", error.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class ResizeHandler : IJobHandler<ResizeParams>
+    {
+        public Task<object?> RunAsync(ResizeParams parameters, JobContext context) =>
+            Task.FromResult<object?>(new { pixels = parameters.Width * parameters.Height });
+    }
+}
+
+/// <summary>The suite on the in-memory stores.</summary>
+public sealed class EngineSubmissionTestsOnInMemory(ITestOutputHelper output) : EngineSubmissionTests(output, EngineBackend.InMemory);
+
+/// <summary>The suite on a SQLite file.</summary>
+public sealed class EngineSubmissionTestsOnSqlite(ITestOutputHelper output) : EngineSubmissionTests(output, EngineBackend.Sqlite);
