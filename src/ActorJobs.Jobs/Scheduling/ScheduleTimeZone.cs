@@ -1,0 +1,53 @@
+namespace ActorJobs.Jobs.Scheduling;
+
+/// <summary>Resolves the IANA time zone a schedule names.</summary>
+public static class ScheduleTimeZone
+{
+    /// <summary>The request field that carries a schedule's time zone, as error messages name it.</summary>
+    public const string Field = "timeZone";
+
+    private const int MaxLength = 64;
+
+    /// <summary>Finds the zone with IANA id <paramref name="id"/> (for example <c>Europe/Berlin</c> or <c>UTC</c>).</summary>
+    /// <exception cref="JobValidationException">
+    /// The id is empty, malformed, unknown, or a Windows id; the message says which and suggests the right id when it
+    /// can. <see cref="JobValidationException.Field"/> is <c>timeZone</c>.
+    /// </exception>
+    public static TimeZoneInfo Resolve(string? id)
+    {
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            throw new JobValidationException(Field, "must not be empty; give an IANA time zone such as Europe/Berlin, America/New_York or UTC");
+        }
+
+        // IANA ids are letters, digits and / _ - + only; checking first keeps paths such as ../ away from the
+        // zoneinfo lookup and gives one message for every malformed id.
+        if (id.Length > MaxLength || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '_' or '-' or '+'))
+        {
+            throw new JobValidationException(Field, $"'{Shorten(id)}' is not an IANA time zone id; such ids use letters, digits and / _ - + only, as in Europe/Berlin");
+        }
+
+        TimeZoneInfo zone;
+        try
+        {
+            zone = TimeZoneInfo.FindSystemTimeZoneById(id);
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            var suggestion = TimeZoneInfo.GetSystemTimeZones().FirstOrDefault(z => z.Id.Equals(id, StringComparison.OrdinalIgnoreCase));
+            throw new JobValidationException(Field, suggestion is null
+                ? $"'{id}' is not a known IANA time zone; use an id such as Europe/Berlin, America/New_York or UTC"
+                : $"'{id}' is not a known IANA time zone; ids are case-sensitive: did you mean {suggestion.Id}?");
+        }
+
+        if (!zone.HasIanaId)
+        {
+            var hint = TimeZoneInfo.TryConvertWindowsIdToIanaId(id, out var iana) ? $"; use its IANA id {iana}" : "";
+            throw new JobValidationException(Field, $"'{id}' is a Windows time zone id, not an IANA one{hint}");
+        }
+
+        return zone;
+    }
+
+    private static string Shorten(string id) => id.Length <= MaxLength ? id : id[..MaxLength] + "…";
+}
