@@ -116,6 +116,11 @@ public sealed partial class CronExpression
                 throw Invalid($"'{text}' in the {field.Name} field has an empty item in its list");
             }
 
+            if (element == "?")
+            {
+                throw Invalid($"'{text}' in the {field.Name} field uses ? in a list; ? stands alone for 'any'");
+            }
+
             if (TryParseDaySpecial(field, element) is { } special)
             {
                 (specials ??= []).Add(special);
@@ -185,7 +190,7 @@ public sealed partial class CronExpression
 
             if (upper.StartsWith("L-", StringComparison.Ordinal))
             {
-                var offset = upper[2..];
+                var offset = element[2..];
                 if (!IsDigits(offset) || !int.TryParse(offset, NumberStyles.None, CultureInfo.InvariantCulture, out var days) || days > 30)
                 {
                     throw Invalid($"'{element}' in the day-of-month field counts '{offset}' days back from the last day; use 0 to 30");

@@ -29,6 +29,9 @@ public sealed class CronSchedule
 
     private static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);
 
+    // Keeps wall-clock arithmetic (offsets up to ±14 hours) clear of DateTime.MaxValue.
+    private static readonly DateTime EndOfCalendar = DateTime.MaxValue.AddDays(-2);
+
     private readonly ZoneOffsets _offsets;
 
     private CronSchedule(CronExpression expression, TimeZoneInfo timeZone)
@@ -68,17 +71,17 @@ public sealed class CronSchedule
     {
         var afterUtc = after.UtcDateTime;
         var wholeSecond = afterUtc.AddTicks(-(afterUtc.Ticks % TimeSpan.TicksPerSecond));
-        if (wholeSecond >= DateTime.MaxValue.AddYears(-1))
+        if (wholeSecond >= EndOfCalendar)
         {
             return null;
         }
 
         var from = wholeSecond + OneSecond; // fire instants are whole seconds; this is the first candidate
-        var lastYear = Math.Min(from.Year + HorizonYears, DateTime.MaxValue.Year - 1);
-        while (from.Year <= lastYear)
+        var lastYear = Math.Min(from.Year + HorizonYears, DateTime.MaxValue.Year);
+        while (from < EndOfCalendar && from.Year <= lastYear)
         {
             var offset = _offsets.At(from);
-            if (Expression.NextLocalAtOrAfter(from + offset, lastYear) is not { } tick)
+            if (Expression.NextLocalAtOrAfter(from + offset, lastYear) is not { } tick || tick >= EndOfCalendar)
             {
                 return null;
             }

@@ -37,7 +37,14 @@ public static class ScheduleTimeZone
             var suggestion = TimeZoneInfo.GetSystemTimeZones().FirstOrDefault(z => z.Id.Equals(id, StringComparison.OrdinalIgnoreCase));
             throw new JobValidationException(Field, suggestion is null
                 ? $"'{id}' is not a known IANA time zone; use an id such as Europe/Berlin, America/New_York or UTC"
-                : $"'{id}' is not a known IANA time zone; ids are case-sensitive: did you mean {suggestion.Id}?");
+                : $"'{id}' is not a known IANA time zone; ids are case-sensitive, and this one is spelled {suggestion.Id}");
+        }
+
+        // Once GetSystemTimeZones has filled .NET's cache, lookups ignore case; ids are case-sensitive on disk, so
+        // accept only the exact spelling whatever the cache holds, and keep stored ids canonical.
+        if (!zone.Id.Equals(id, StringComparison.Ordinal) && zone.Id.Equals(id, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new JobValidationException(Field, $"'{id}' is not a known IANA time zone; ids are case-sensitive, and this one is spelled {zone.Id}");
         }
 
         if (!zone.HasIanaId)
