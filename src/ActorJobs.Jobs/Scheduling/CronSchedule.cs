@@ -78,9 +78,16 @@ public sealed class CronSchedule
 
         var from = wholeSecond + OneSecond; // fire instants are whole seconds; this is the first candidate
         var lastYear = Math.Min(from.Year + HorizonYears, DateTime.MaxValue.Year);
+        var mayFollowGap = true; // `from` may be the instant a gap ends: its ticks fire at `from`
         while (from < EndOfCalendar && from.Year <= lastYear)
         {
             var offset = _offsets.At(from);
+            if (mayFollowGap && FiresForGapEndingAt(from, offset, lastYear))
+            {
+                return Utc(from);
+            }
+
+            mayFollowGap = false;
             if (Expression.NextLocalAtOrAfter(from + offset, lastYear) is not { } tick || tick >= EndOfCalendar)
             {
                 return null;
@@ -94,6 +101,7 @@ public sealed class CronSchedule
                 if (!Expression.AlwaysReplays && _offsets.Repeat(instant, offset) is { } repeat && !Expression.ReplaysRepeatedTime(repeat.StepBack))
                 {
                     from = repeat.End; // fired at its first showing; skip the rest of the repeated stretch
+                    mayFollowGap = true;
                     continue;
                 }
 
@@ -101,12 +109,9 @@ public sealed class CronSchedule
             }
 
             // The offset changes at `change`, before or at the tick; no tick lies between `from` and the change.
-            var offsetAfter = _offsets.At(change);
-            if (offsetAfter > offset
-                && Expression.NextLocalAtOrAfter(change + offset, lastYear) is { } skipped
-                && skipped < change + offsetAfter)
+            if (FiresForGap(change, offset, _offsets.At(change), lastYear))
             {
-                return Utc(change); // a tick the clock sprang over fires at the first instant after the gap
+                return Utc(change);
             }
 
             from = change;
@@ -114,6 +119,19 @@ public sealed class CronSchedule
 
         return null;
     }
+
+    /// <summary>Whether the clock sprang forward at <paramref name="instant"/> over a tick, which then fires there.</summary>
+    private bool FiresForGapEndingAt(DateTime instant, TimeSpan offset, int lastYear) =>
+        _offsets.At(instant - OneSecond) is var before && FiresForGap(instant, before, offset, lastYear);
+
+    /// <summary>
+    /// Whether a tick lies in the wall-clock times skipped when the offset goes from <paramref name="before"/> to
+    /// <paramref name="after"/> at <paramref name="change"/>; such a tick fires at the first instant after the gap.
+    /// </summary>
+    private bool FiresForGap(DateTime change, TimeSpan before, TimeSpan after, int lastYear) =>
+        after > before
+        && Expression.NextLocalAtOrAfter(change + before, lastYear) is { } skipped
+        && skipped < change + after;
 
     /// <summary>The next <paramref name="count"/> fire instants after <paramref name="after"/>, in increasing order.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is not 0 to <see cref="MaxPreview"/>.</exception>

@@ -4,7 +4,8 @@ namespace ActorJobs.Jobs.Scheduling;
 /// A time zone's UTC offsets over time, and the instants where they change. .NET has no API that lists a zone's
 /// transitions, so they are found by sampling <see cref="TimeZoneInfo.GetUtcOffset(DateTime)"/> at most a day apart
 /// and bisecting to the second; this uses the same conversion rules as the rest of .NET. Two changes less than a day
-/// apart that return to the same offset would be missed; the IANA database has none since 1970 (checked by a test).
+/// apart that return to the same offset would be missed: none of the 419 zones of the IANA data on these machines has
+/// one between 1970 and 2040 (checked once at hourly resolution; <c>ZoneOffsetsTests</c> repeats it for six zones).
 /// </summary>
 internal sealed class ZoneOffsets
 {
