@@ -35,6 +35,16 @@ public sealed class ScheduleTickTests
     }
 
     [Fact]
+    public void The_longest_schedule_id_gives_a_key_the_job_catalog_accepts()
+    {
+        var key = ScheduleTick.IdempotencyKey(new string('a', ScheduleTick.MaxScheduleIdLength), Utc("2026-01-01T00:00:00Z"));
+
+        Assert.Equal(Names.MaxLength, key.Length);
+        Assert.Equal(key, Names.Require(key, "idempotencyKey"));
+        Assert.Throws<ArgumentException>(() => ScheduleTick.IdempotencyKey(new string('a', ScheduleTick.MaxScheduleIdLength + 1), Utc("2026-01-01T00:00:00Z")));
+    }
+
+    [Fact]
     public void A_tick_with_a_fraction_of_a_second_or_an_empty_id_is_a_bug()
     {
         Assert.Throws<ArgumentException>(() => ScheduleTick.IdempotencyKey("s", Utc("2026-01-01T00:00:00.5Z")));
