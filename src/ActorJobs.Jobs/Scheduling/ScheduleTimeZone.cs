@@ -34,10 +34,10 @@ public static class ScheduleTimeZone
         }
         catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
         {
-            var suggestion = TimeZoneInfo.GetSystemTimeZones().FirstOrDefault(z => z.Id.Equals(id, StringComparison.OrdinalIgnoreCase));
+            var suggestion = CapitalisedLikeIana(id);
             throw new JobValidationException(Field, suggestion is null
                 ? $"'{id}' is not a known IANA time zone; use an id such as Europe/Berlin, America/New_York or UTC"
-                : $"'{id}' is not a known IANA time zone; ids are case-sensitive, and this one is spelled {suggestion.Id}");
+                : $"'{id}' is not a known IANA time zone; ids are case-sensitive, and this one is spelled {suggestion}");
         }
 
         // Once GetSystemTimeZones has filled .NET's cache, lookups ignore case; ids are case-sensitive on disk, so
@@ -54,6 +54,37 @@ public static class ScheduleTimeZone
         }
 
         return zone;
+    }
+
+    /// <summary>
+    /// The id capitalised as most IANA ids are (<c>america/new_york</c> to <c>America/New_York</c>), if that names a
+    /// zone. Cheaper than listing every zone, which takes seconds the first time in a process.
+    /// </summary>
+    private static string? CapitalisedLikeIana(string id)
+    {
+        var chars = id.ToLowerInvariant().ToCharArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (i == 0 || chars[i - 1] is '/' or '_' or '-')
+            {
+                chars[i] = char.ToUpperInvariant(chars[i]);
+            }
+        }
+
+        var candidate = new string(chars);
+        if (candidate.Equals(id, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(candidate).Id;
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            return null;
+        }
     }
 
     private static string Shorten(string id) => id.Length <= MaxLength ? id : id[..MaxLength] + "…";

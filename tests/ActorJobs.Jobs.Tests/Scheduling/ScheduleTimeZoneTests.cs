@@ -22,6 +22,7 @@ public sealed class ScheduleTimeZoneTests
     [InlineData("", "timeZone: must not be empty; give an IANA time zone such as Europe/Berlin, America/New_York or UTC.")]
     [InlineData("Mars/Olympus_Mons", "timeZone: 'Mars/Olympus_Mons' is not a known IANA time zone; use an id such as Europe/Berlin, America/New_York or UTC.")]
     [InlineData("europe/berlin", "timeZone: 'europe/berlin' is not a known IANA time zone; ids are case-sensitive, and this one is spelled Europe/Berlin.")]
+    [InlineData("EUROPE/LONDON", "timeZone: 'EUROPE/LONDON' is not a known IANA time zone; ids are case-sensitive, and this one is spelled Europe/London.")]
     [InlineData("W. Europe Standard Time", "timeZone: 'W. Europe Standard Time' is not an IANA time zone id; such ids use letters, digits and / _ - + only, as in Europe/Berlin.")]
     [InlineData("../../etc/passwd", "timeZone: '../../etc/passwd' is not an IANA time zone id; such ids use letters, digits and / _ - + only, as in Europe/Berlin.")]
     [InlineData("Europe/Berlin ", "timeZone: 'Europe/Berlin ' is not an IANA time zone id; such ids use letters, digits and / _ - + only, as in Europe/Berlin.")]
