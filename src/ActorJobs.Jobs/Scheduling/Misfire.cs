@@ -25,10 +25,11 @@ public static class Misfire
     /// <see cref="MisfireSettings.MaxCatchUp"/> of the most recent. Runs in time proportional to the ticks it returns,
     /// not to the length of the downtime.
     /// </remarks>
+    /// <exception cref="JobValidationException">The settings are out of range (see <see cref="MisfireSettings.Validate"/>).</exception>
     public static MisfireDecision Decide(CronSchedule schedule, DateTimeOffset decidedThrough, DateTimeOffset now, MisfireSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(schedule);
-        settings ??= MisfireSettings.Default;
+        settings = (settings ?? MisfireSettings.Default).Validate(); // a few comparisons; an unchecked MaxCatchUp of 0 would break the look-back
         if (now <= decidedThrough)
         {
             return new MisfireDecision([], schedule.Next(decidedThrough), false);

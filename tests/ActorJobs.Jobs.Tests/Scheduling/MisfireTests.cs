@@ -165,6 +165,16 @@ public sealed class MisfireTests
     }
 
     [Fact]
+    public void Deciding_with_settings_out_of_range_is_rejected_too()
+    {
+        var settings = CatchUp with { MaxCatchUp = 0 };
+
+        var error = Assert.Throws<JobValidationException>(() => Misfire.Decide(EveryFiveMinutes, Utc("2026-01-01T10:00:00Z"), Utc("2026-01-01T11:00:00Z"), settings));
+
+        Assert.Equal("misfire.maxCatchUp", error.Field);
+    }
+
+    [Fact]
     public void An_undefined_policy_is_rejected()
     {
         var settings = new MisfireSettings { Policy = (MisfirePolicy)42 };
