@@ -198,18 +198,24 @@ public sealed partial class PostgreSqlJobIndex : IJobIndex, IAtomicJobClaims
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlySet<string>> ReadPausedQueuesAsync(CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Read synchronously, so the task is complete when it is returned: a starting QueueActor pipes it to itself in
+    /// PreStart, and a completed task arrives before any command sent to the queue afterwards. Read asynchronously, the
+    /// answer could arrive after a pause the queue recorded meanwhile and undo it (the SQLite index, whose reads are
+    /// synchronous too, never showed this). One small read per queue start.
+    /// </remarks>
+    public Task<IReadOnlySet<string>> ReadPausedQueuesAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await _journal.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, JobIndexQueries.SelectPausedQueues);
+        using var connection = _journal.OpenConnection();
+        using var command = Command(connection, JobIndexQueries.SelectPausedQueues);
         var paused = new HashSet<string>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
         {
             paused.Add(reader.GetString(0));
         }
 
-        return paused;
+        return Task.FromResult<IReadOnlySet<string>>(paused);
     }
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, string sql)

@@ -14,6 +14,9 @@ public sealed partial class PostgreSqlJournal
     public ValueTask<NpgsqlConnection> OpenConnectionAsync(CancellationToken cancellationToken = default) =>
         _dataSource.OpenConnectionAsync(cancellationToken);
 
+    /// <summary>Opens a pooled connection synchronously, for the rare read that must be complete when its method returns.</summary>
+    public NpgsqlConnection OpenConnection() => _dataSource.OpenConnection();
+
     /// <summary>Whether a projection for updates of <paramref name="updateType"/> was registered with the journal's options.</summary>
     /// <param name="updateType">The projection-update type, for example the job row update.</param>
     public bool HasProjectionFor(Type updateType) => _projections.ContainsKey(updateType);

@@ -87,6 +87,7 @@ public abstract class EngineTestKit(ITestOutputHelper output, EngineBackend back
             _postgres = await PostgreSql.PostgreSqlJobStorage.OpenAsync(_postgresSchema, Sys.TimeProvider);
             _postgres.UseOn(Sys);
             Engine = await JobEngine.StartAsync(Sys, _postgres.Store, catalog, EngineSettings);
+            await WaitForStartupClaimsAsync(catalog);
             return;
         }
 
@@ -114,6 +115,23 @@ public abstract class EngineTestKit(ITestOutputHelper output, EngineBackend back
             await _postgres.DisposeAsync();
             await TestPostgres.DropSchemaAsync(_postgresSchema!);
         }
+    }
+
+    /// <summary>
+    /// Waits until each queue's first claim (started once it has read its paused state) has finished. A claim in flight
+    /// is not stopped by a pause, and on PostgreSQL it is slow enough to take a job the test submits right after pausing.
+    /// </summary>
+    private async Task WaitForStartupClaimsAsync(JobCatalog catalog)
+    {
+        foreach (var queue in catalog.Queues.Keys)
+        {
+            // The first answer comes after the queue's PreStart, which enqueued its paused state; the second after that.
+            await Engine.QueueStatusAsync(queue);
+            await Engine.QueueStatusAsync(queue);
+        }
+
+        // Claims of one store take turns, so this one ends after every claim already started.
+        await Engine.Store.ClaimAsync("no-such-queue", 1, "test-kit", Sys.TimeProvider.GetUtcNow(), Sys.TimeProvider.GetUtcNow());
     }
 
     /// <summary>Lets the running attempt of <paramref name="jobId"/> return <paramref name="result"/>.</summary>
