@@ -185,6 +185,47 @@ public sealed class PostgreSqlClaimTests : IAsyncLifetime
         Assert.Equal(JobStatus.Running, (await _schema.Index.GetAsync("job-2"))!.Status);
     }
 
+    [Fact]
+    public async Task A_claim_and_a_writer_that_wait_on_each_other_end_with_the_writer_committing_and_the_claim_taking_other_jobs()
+    {
+        await _nodeA.SubmitAsync([Job("job-1", priority: 9), Job("job-2", priority: 1)]);
+        using var holding = new SemaphoreSlim(0);
+        using var release = new SemaphoreSlim(0);
+        var serializer = NewSerializer();
+        var attempts = 0;
+        var atomic = (IAtomicJobClaims)_nodeA.Index;
+
+        // The claim locks job-1 and, the first time only, stops before appending its claim.
+        var claim = Task.Run(() => atomic.ClaimDueAsync("default", T0, 1, (candidates, _) =>
+        {
+            if (Interlocked.Increment(ref attempts) == 1)
+            {
+                holding.Release();
+                Assert.True(release.Wait(Deadline), "the test never released the claim");
+            }
+
+            var job = candidates[0];
+            var claimed = JobStateMachine.Decide(job, new ClaimJob { At = T0, Owner = "node-a" }).Events[0];
+            var after = JobStateMachine.Apply(job, claimed);
+            return [new AtomicWrite(job.Id, [serializer.ToSerializedEvent(after.Version, claimed)], [new JobRowUpdate(after, T0.AddMinutes(5))])];
+        }));
+        Assert.True(await holding.WaitAsync(Deadline), "the claim never locked job-1");
+
+        // A JobActor's cancel of job-1 on node B: its event goes in, then its row waits for the claim's lock.
+        var waiting = (await _schema.Index.GetAsync("job-1"))!;
+        var cancel = _nodeB.AppendAsync([(waiting, [.. JobStateMachine.Decide(waiting, new CancelJob { At = T0 }).Events])], null);
+        await WaitForRowLockWaiterAsync();
+
+        // Now the claim's event waits for the cancel's, which waits for the claim's row: one of them must give way.
+        release.Release();
+
+        Assert.Equal(JobStatus.Canceled, Assert.Single(await cancel.WaitAsync(Deadline)).Status);
+        Assert.True(Assert.Single(await claim.WaitAsync(Deadline)).IsWritten);
+        Assert.Equal(2, attempts);
+        Assert.Equal((JobStatus.Canceled, 2L), ((await _schema.Index.GetAsync("job-1"))!.Status, await _schema.Journal.ReadHighestSequenceNrAsync("job-1")));
+        Assert.Equal(JobStatus.Running, (await _schema.Index.GetAsync("job-2"))!.Status);
+    }
+
     private static JobClaimDecision ClaimDecision(string owner, SemaphoreSlim holding, SemaphoreSlim release)
     {
         var serializer = NewSerializer();
@@ -203,6 +244,24 @@ public sealed class PostgreSqlClaimTests : IAsyncLifetime
 
             return writes;
         };
+    }
+
+    // The signal that a writer waits for a job row the claim holds: it has taken the row's tuple lock and waits for the
+    // claim's transaction to end.
+    private async Task WaitForRowLockWaiterAsync()
+    {
+        using var deadline = new CancellationTokenSource(Deadline);
+        while (true)
+        {
+            var waiting = await _schema.QueryAsync(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'tuple' AND relation = 'jobs'::regclass AND granted");
+            if ((long)waiting[0][0]! > 0)
+            {
+                return;
+            }
+
+            Assert.False(deadline.IsCancellationRequested, "the writer never waited for the claim's row");
+        }
     }
 
     // The signal that node B is waiting for node A's resource claim: PostgreSQL shows B's advisory lock as not granted.
