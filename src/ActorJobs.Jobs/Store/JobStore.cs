@@ -20,7 +20,7 @@ public sealed record SubmitOutcome(JobState State, bool Created);
 /// processes sharing one SQLite file stay safe for jobs (the fence), but their resource checks may overlap; use
 /// PostgreSQL when resources must be exclusive across nodes.
 /// </remarks>
-public sealed class JobStore : IDisposable
+public sealed partial class JobStore : IDisposable
 {
     private readonly IJournal _journal;
     private readonly EventSerializer _serializer;
@@ -158,6 +158,11 @@ public sealed class JobStore : IDisposable
         await _claimGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (Index is IAtomicJobClaims atomic)
+            {
+                return await ClaimAtomicallyAsync(atomic, queue, max, owner, now, leaseUntil, cancellationToken).ConfigureAwait(false);
+            }
+
             var candidates = await Index.SelectDueAsync(queue, now, max + Math.Min(max, 64) + 8, cancellationToken).ConfigureAwait(false);
             if (candidates.Count == 0)
             {
