@@ -67,6 +67,10 @@ foreach (var backend in backends)
         var submit = new List<double>();
         var drain = new List<double>();
         var endToEnd = new List<double>();
+        var submitCpu = new List<double>();
+        var drainCpu = new List<double>();
+        var submitAllocated = new List<double>();
+        var drainAllocated = new List<double>();
         for (var run = 0; run <= runs; run++)
         {
             var result = await Scenarios.DrainAsync(backend, run == 0 ? Math.Min(jobs, 20_000) : jobs, capacity, chunk, submitters);
@@ -78,12 +82,18 @@ foreach (var backend in backends)
             submit.Add(result.SubmitRate);
             drain.Add(result.DrainRate);
             endToEnd.Add(result.EndToEndRate);
-            Console.WriteLine($"  {backend} drain run {run}: submit {result.SubmitRate,9:N0}/s   drain {result.DrainRate,9:N0}/s   end to end {result.EndToEndRate,9:N0}/s   ({result.AllocatedPerJob:N0} B allocated per job)");
+            submitCpu.Add(result.SubmitCpuUs);
+            drainCpu.Add(result.DrainCpuUs);
+            submitAllocated.Add(result.SubmitAllocated);
+            drainAllocated.Add(result.DrainAllocated);
+            Console.WriteLine($"  {backend} drain run {run}: submit {result.SubmitRate,9:N0}/s   drain {result.DrainRate,9:N0}/s   end to end {result.EndToEndRate,9:N0}/s   per job: submit {result.SubmitCpuUs:N0} µs CPU, {result.SubmitAllocated:N0} B; drain {result.DrainCpuUs:N0} µs CPU, {result.DrainAllocated:N0} B");
         }
 
         summary.Add([backend, $"drain {jobs:N0}: end to end (jobs/s)", Stat(endToEnd)]);
         summary.Add([backend, "drain: submit (jobs/s)", Stat(submit)]);
         summary.Add([backend, "drain: drain after resume (jobs/s)", Stat(drain)]);
+        summary.Add([backend, "drain: CPU per job, submit + drain (µs, all threads)", $"{Stat(submitCpu)} + {Stat(drainCpu)}"]);
+        summary.Add([backend, "drain: allocated per job, submit + drain (B)", $"{Stat(submitAllocated)} + {Stat(drainAllocated)}"]);
     }
 
     if (scenarios.Contains("latency"))
@@ -117,7 +127,7 @@ foreach (var backend in backends)
     {
         // One run: loading a million jobs takes a while, and the figure is a size, not a rate.
         var result = await Scenarios.MemoryAsync(backend, waiting, capacity, chunk, submitters);
-        Console.WriteLine($"  {backend} memory: {waiting:N0} waiting jobs submitted at {result.SubmitRate:N0}/s; node up with them: working set {result.WorkingSetMb:N0} MB, GC heap {result.HeapMb:N0} MB (empty node: {result.EmptyWorkingSetMb:N0} MB, {result.EmptyHeapMb:N0} MB); peak working set {result.PeakWorkingSetMb:N0} MB");
+        Console.WriteLine($"  {backend} memory: {waiting:N0} waiting jobs submitted at {result.SubmitRate:N0}/s; node up with them: working set {result.WorkingSetMb:N0} MB, GC heap {result.HeapMb:N0} MB (empty node: {result.EmptyWorkingSetMb:N0} MB, {result.EmptyHeapMb:N0} MB); peak working set {result.PeakWorkingSetMb:N0} MB; {result.Breakdown}");
         summary.Add([backend, $"memory: {waiting:N0} waiting, working set after full GC (MB)", result.WorkingSetMb.ToString("N0", CultureInfo.InvariantCulture)]);
         summary.Add([backend, "memory: GC heap after full GC (MB)", result.HeapMb.ToString("N0", CultureInfo.InvariantCulture)]);
         summary.Add([backend, "memory: empty node, working set / GC heap (MB)", $"{result.EmptyWorkingSetMb:N0} / {result.EmptyHeapMb:N0}"]);

@@ -3,11 +3,12 @@ using ActorJobs.Jobs;
 
 namespace ActorJobs.Bench.Jobs;
 
-internal sealed record DrainResult(double SubmitRate, double DrainRate, double EndToEndRate, double AllocatedPerJob);
+/// <summary>Rates in jobs/s; CPU (all threads of the process) and allocation per job, per phase, which a noisy machine disturbs less than rates.</summary>
+internal sealed record DrainResult(double SubmitRate, double DrainRate, double EndToEndRate, double SubmitCpuUs, double DrainCpuUs, double SubmitAllocated, double DrainAllocated);
 
 internal sealed record LatencyResult(double P50, double P90, double P99, double AckToStartP50);
 
-internal sealed record MemoryResult(double SubmitRate, double WorkingSetMb, double HeapMb, double EmptyWorkingSetMb, double EmptyHeapMb, double PeakWorkingSetMb);
+internal sealed record MemoryResult(double SubmitRate, double WorkingSetMb, double HeapMb, double EmptyWorkingSetMb, double EmptyHeapMb, double PeakWorkingSetMb, string Breakdown);
 
 internal static class Scenarios
 {
@@ -17,10 +18,15 @@ internal static class Scenarios
     {
         await using var node = await BenchNode.StartAsync(backend, capacity, _ => NoResult);
         await node.Engine.SetQueuePausedAsync(BenchNode.Queue, paused: true);
-        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+        using var process = Process.GetCurrentProcess();
+        var allocated0 = GC.GetTotalAllocatedBytes(precise: true);
+        var cpu0 = process.TotalProcessorTime;
         var total = Stopwatch.StartNew();
         await SubmitAsync(node.Engine, jobs, chunk, submitters, notBefore: null);
         var submitted = total.Elapsed;
+        process.Refresh();
+        var allocated1 = GC.GetTotalAllocatedBytes(precise: true);
+        var cpu1 = process.TotalProcessorTime;
 
         var done = node.Counter.WhenCompleted(jobs);
         var drain = Stopwatch.StartNew();
@@ -28,8 +34,17 @@ internal static class Scenarios
         await done.WaitAsync(TimeSpan.FromMinutes(10));
         drain.Stop();
         total.Stop();
-        var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
-        return new DrainResult(jobs / submitted.TotalSeconds, jobs / drain.Elapsed.TotalSeconds, jobs / total.Elapsed.TotalSeconds, (double)allocated / jobs);
+        process.Refresh();
+        var allocated2 = GC.GetTotalAllocatedBytes(precise: true);
+        var cpu2 = process.TotalProcessorTime;
+        return new DrainResult(
+            jobs / submitted.TotalSeconds,
+            jobs / drain.Elapsed.TotalSeconds,
+            jobs / total.Elapsed.TotalSeconds,
+            (cpu1 - cpu0).TotalMicroseconds / jobs,
+            (cpu2 - cpu1).TotalMicroseconds / jobs,
+            (double)(allocated1 - allocated0) / jobs,
+            (double)(allocated2 - allocated1) / jobs);
     }
 
     public static async Task<LatencyResult> LatencyAsync(string backend, int jobs)
@@ -85,7 +100,7 @@ internal static class Scenarios
 
         var (set, heap) = Measure();
         using var process = Process.GetCurrentProcess();
-        return new MemoryResult(jobs / stopwatch.Elapsed.TotalSeconds, set, heap, emptySet, emptyHeap, process.PeakWorkingSet64 / 1048576.0);
+        return new MemoryResult(jobs / stopwatch.Elapsed.TotalSeconds, set, heap, emptySet, emptyHeap, process.PeakWorkingSet64 / 1048576.0, Breakdown());
 
         static (double WorkingSetMb, double HeapMb) Measure()
         {
@@ -95,6 +110,17 @@ internal static class Scenarios
             using var process = Process.GetCurrentProcess();
             return (process.WorkingSet64 / 1048576.0, GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0);
         }
+    }
+
+    /// <summary>Where the working set is, on Linux: anonymous (GC and native heaps) and file-backed pages, and what the GC has committed.</summary>
+    private static string Breakdown()
+    {
+        var committed = GC.GetGCMemoryInfo().TotalCommittedBytes / 1048576.0;
+        var status = "/proc/self/status";
+        var fields = File.Exists(status)
+            ? string.Join(", ", File.ReadLines(status).Where(l => l.StartsWith("RssAnon", StringComparison.Ordinal) || l.StartsWith("RssFile", StringComparison.Ordinal)).Select(l => string.Join(' ', l.Split(default(char[]), StringSplitOptions.RemoveEmptyEntries))))
+            : "no /proc";
+        return $"{fields}; GC committed {committed:N0} MB";
     }
 
     /// <summary>Submits <paramref name="jobs"/> no-op jobs in chunks, <paramref name="submitters"/> chunks in flight at once.</summary>
