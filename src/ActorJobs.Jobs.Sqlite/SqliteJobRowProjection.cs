@@ -19,6 +19,9 @@ internal sealed class SqliteJobRowProjection : SqliteProjection<JobRowUpdate>
     // SQLITE_CONSTRAINT_UNIQUE: the only unique key an upsert on id can still hit is the tenant's idempotency key.
     private const int UniqueConstraintFailed = 2067;
 
+    // What serializing an empty list gives; most jobs need no resource.
+    private const string NoResources = "[]";
+
     private static readonly IReadOnlyList<SchemaMigration> Steps =
         SchemaMigration.FromEmbeddedResources(typeof(SqliteJobRowProjection).Assembly, "ActorJobs.Jobs.Sqlite.Migrations.", Module);
 
@@ -45,7 +48,7 @@ internal sealed class SqliteJobRowProjection : SqliteProjection<JobRowUpdate>
         parameters.AddWithValue("$lease_expires_at", update.LeaseExpiresAt is { } lease ? JournalTimestamp.ToUnixMicroseconds(lease) : DBNull.Value);
         parameters.AddWithValue("$owned", owned);
         parameters.AddWithValue("$fence", state.Fence);
-        parameters.AddWithValue("$resources", JsonSerializer.Serialize(state.Resources, JobRowJson.Options));
+        parameters.AddWithValue("$resources", state.Resources.Count == 0 ? NoResources : JsonSerializer.Serialize(state.Resources, JobRowJson.Options));
         parameters.AddWithValue("$version", state.Version);
         parameters.AddWithValue("$state", JobRowJson.Serialize(state));
         try
