@@ -1,6 +1,7 @@
 // The job engine end to end, durable, on one node. Not a test: it prints a table.
 //   dotnet run -c Release --project bench/ActorJobs.Bench.Jobs -- [--scenario drain|latency|memory|all] [--backend sqlite|all]
 //       [--runs 3] [--jobs 100000] [--capacity 100] [--chunk 1000] [--submitters 2] [--latency-jobs 1000] [--waiting 1000000]
+//       [--allocations]   (samples the drain's allocations by type and prints the top 25)
 // drain:   N no-op jobs submitted in bulk (SubmitManyAsync, chunks of --chunk, --submitters at once) to a paused queue,
 //          then the queue is resumed and the node drains it. Times: submit, drain (resume to last completion) and end
 //          to end (first submit to last completion).
@@ -48,6 +49,9 @@ for (var i = 0; i < args.Length; i++)
             break;
         case "--latency-jobs":
             latencyJobs = Int(args[++i]);
+            break;
+        case "--allocations":
+            Scenarios.Allocations = new AllocationSampler();
             break;
         case "--waiting":
             waiting = Int(args[++i]);

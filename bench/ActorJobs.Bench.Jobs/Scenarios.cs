@@ -14,6 +14,9 @@ internal static class Scenarios
 {
     private static readonly Task<object?> NoResult = Task.FromResult<object?>(null);
 
+    /// <summary>When set, the drain phase's allocations are sampled by type and printed.</summary>
+    public static AllocationSampler? Allocations { get; set; }
+
     public static async Task<DrainResult> DrainAsync(string backend, int jobs, int capacity, int chunk, int submitters)
     {
         await using var node = await BenchNode.StartAsync(backend, capacity, _ => NoResult);
@@ -29,11 +32,21 @@ internal static class Scenarios
         var cpu1 = process.TotalProcessorTime;
 
         var done = node.Counter.WhenCompleted(jobs);
+        Allocations?.Start();
         var drain = Stopwatch.StartNew();
         await node.Engine.SetQueuePausedAsync(BenchNode.Queue, paused: false);
         await done.WaitAsync(TimeSpan.FromMinutes(10));
         drain.Stop();
         total.Stop();
+        if (Allocations?.Stop(25) is { } sampled)
+        {
+            Console.WriteLine("    drain allocations by type (sampled, bytes per job):");
+            foreach (var (type, bytes) in sampled)
+            {
+                Console.WriteLine($"      {(double)bytes / jobs,8:N0}  {type}");
+            }
+        }
+
         process.Refresh();
         var allocated2 = GC.GetTotalAllocatedBytes(precise: true);
         var cpu2 = process.TotalProcessorTime;
