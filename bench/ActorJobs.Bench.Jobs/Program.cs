@@ -106,6 +106,7 @@ foreach (var backend in backends)
         var p90 = new List<double>();
         var p99 = new List<double>();
         var ackP50 = new List<double>();
+        var fsyncP50 = new List<double>();
         for (var run = 0; run <= runs; run++)
         {
             var result = await Scenarios.LatencyAsync(backend, run == 0 ? Math.Min(latencyJobs, 200) : latencyJobs);
@@ -118,13 +119,15 @@ foreach (var backend in backends)
             p90.Add(result.P90);
             p99.Add(result.P99);
             ackP50.Add(result.AckToStartP50);
-            Console.WriteLine($"  {backend} latency run {run}: submit to start p50 {result.P50:F2} ms  p90 {result.P90:F2} ms  p99 {result.P99:F2} ms   (submit ack to start p50 {result.AckToStartP50:F2} ms)");
+            fsyncP50.Add(result.FsyncP50);
+            Console.WriteLine($"  {backend} latency run {run}: submit to start p50 {result.P50:F2} ms  p90 {result.P90:F2} ms  p99 {result.P99:F2} ms   (submit ack to start p50 {result.AckToStartP50:F2} ms; the disk's fsync p50 {result.FsyncP50:F2} ms)");
         }
 
         summary.Add([backend, $"latency: submit to start p50 (ms, {latencyJobs:N0} jobs)", Stat(p50, "F2")]);
         summary.Add([backend, "latency: submit to start p90 (ms)", Stat(p90, "F2")]);
         summary.Add([backend, "latency: submit to start p99 (ms)", Stat(p99, "F2")]);
         summary.Add([backend, "latency: submit acknowledged to start p50 (ms)", Stat(ackP50, "F2")]);
+        summary.Add([backend, "latency: floor, one fsync of a 4 KB append p50 (ms)", Stat(fsyncP50, "F2")]);
     }
 
     if (scenarios.Contains("memory"))

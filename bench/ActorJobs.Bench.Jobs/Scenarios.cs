@@ -6,7 +6,7 @@ namespace ActorJobs.Bench.Jobs;
 /// <summary>Rates in jobs/s; CPU (all threads of the process) and allocation per job, per phase, which a noisy machine disturbs less than rates.</summary>
 internal sealed record DrainResult(double SubmitRate, double DrainRate, double EndToEndRate, double SubmitCpuUs, double DrainCpuUs, double SubmitAllocated, double DrainAllocated);
 
-internal sealed record LatencyResult(double P50, double P90, double P99, double AckToStartP50);
+internal sealed record LatencyResult(double P50, double P90, double P99, double AckToStartP50, double FsyncP50);
 
 internal sealed record MemoryResult(double SubmitRate, double WorkingSetMb, double HeapMb, double EmptyWorkingSetMb, double EmptyHeapMb, double PeakWorkingSetMb, string Breakdown);
 
@@ -89,7 +89,37 @@ internal static class Scenarios
 
         Array.Sort(fromCall);
         Array.Sort(fromAck);
-        return new LatencyResult(Percentile(fromCall, 0.50), Percentile(fromCall, 0.90), Percentile(fromCall, 0.99), Percentile(fromAck, 0.50));
+        return new LatencyResult(Percentile(fromCall, 0.50), Percentile(fromCall, 0.90), Percentile(fromCall, 0.99), Percentile(fromAck, 0.50), FsyncP50());
+    }
+
+    /// <summary>
+    /// The disk's floor under that latency: a durable submit and a durable claim each wait for one fsync of SQLite's
+    /// write-ahead log, so submit-to-start is at least two of these. Measured with 4 KB appends, as a WAL commit of one
+    /// small row writes, in the directory the bench's databases are in.
+    /// </summary>
+    private static double FsyncP50()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"actorjobs-fsync-{Guid.NewGuid():N}");
+        var times = new double[200];
+        var block = new byte[4096];
+        try
+        {
+            using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None);
+            for (var i = 0; i < times.Length; i++)
+            {
+                file.Write(block);
+                var start = Stopwatch.GetTimestamp();
+                file.Flush(flushToDisk: true);
+                times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        Array.Sort(times);
+        return Percentile(times, 0.50);
     }
 
     public static async Task<MemoryResult> MemoryAsync(string backend, int jobs, int capacity, int chunk, int submitters)
