@@ -7,7 +7,7 @@
 //          to end (first submit to last completion).
 // latency: an idle node; one job at a time, the next once the last completed; time from SubmitAsync to the handler's
 //          first line, and from the submit's acknowledgement to the handler.
-// memory:  --waiting jobs submitted to a paused queue of a started node; the process's working set and GC heap after
+// memory (run first, in a fresh process):  --waiting jobs submitted to a paused queue of a started node; the process's working set and GC heap after
 //          a full, compacting GC, with the node up.
 using System.Diagnostics;
 using System.Globalization;
@@ -66,6 +66,18 @@ Console.WriteLine($"{Environment.ProcessorCount} cores, {runs} runs (+1 warm-up)
 var summary = new List<string[]>();
 foreach (var backend in backends)
 {
+    if (scenarios.Contains("memory"))
+    {
+        // First, in a process that has run nothing else: the drain and latency scenarios leave native memory (SQLite's
+        // caches, the allocator's free lists) that would be counted here. One run: loading a million jobs takes a
+        // while, and the figure is a size, not a rate. With several backends, run it once per backend (--backend X).
+        var result = await Scenarios.MemoryAsync(backend, waiting, capacity, chunk, submitters);
+        Console.WriteLine($"  {backend} memory: {waiting:N0} waiting jobs submitted at {result.SubmitRate:N0}/s; node up with them: working set {result.WorkingSetMb:N0} MB, GC heap {result.HeapMb:N0} MB (empty node: {result.EmptyWorkingSetMb:N0} MB, {result.EmptyHeapMb:N0} MB); peak working set {result.PeakWorkingSetMb:N0} MB; {result.Breakdown}");
+        summary.Add([backend, $"memory: {waiting:N0} waiting, working set after full GC (MB)", result.WorkingSetMb.ToString("N0", CultureInfo.InvariantCulture)]);
+        summary.Add([backend, "memory: GC heap after full GC (MB)", result.HeapMb.ToString("N0", CultureInfo.InvariantCulture)]);
+        summary.Add([backend, "memory: empty node, working set / GC heap (MB)", $"{result.EmptyWorkingSetMb:N0} / {result.EmptyHeapMb:N0}"]);
+    }
+
     if (scenarios.Contains("drain"))
     {
         var submit = new List<double>();
@@ -130,15 +142,6 @@ foreach (var backend in backends)
         summary.Add([backend, "latency: floor, one fsync of a 4 KB append p50 (ms)", Stat(fsyncP50, "F2")]);
     }
 
-    if (scenarios.Contains("memory"))
-    {
-        // One run: loading a million jobs takes a while, and the figure is a size, not a rate.
-        var result = await Scenarios.MemoryAsync(backend, waiting, capacity, chunk, submitters);
-        Console.WriteLine($"  {backend} memory: {waiting:N0} waiting jobs submitted at {result.SubmitRate:N0}/s; node up with them: working set {result.WorkingSetMb:N0} MB, GC heap {result.HeapMb:N0} MB (empty node: {result.EmptyWorkingSetMb:N0} MB, {result.EmptyHeapMb:N0} MB); peak working set {result.PeakWorkingSetMb:N0} MB; {result.Breakdown}");
-        summary.Add([backend, $"memory: {waiting:N0} waiting, working set after full GC (MB)", result.WorkingSetMb.ToString("N0", CultureInfo.InvariantCulture)]);
-        summary.Add([backend, "memory: GC heap after full GC (MB)", result.HeapMb.ToString("N0", CultureInfo.InvariantCulture)]);
-        summary.Add([backend, "memory: empty node, working set / GC heap (MB)", $"{result.EmptyWorkingSetMb:N0} / {result.EmptyHeapMb:N0}"]);
-    }
 }
 
 Console.WriteLine();
