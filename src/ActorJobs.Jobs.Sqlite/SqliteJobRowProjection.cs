@@ -1,7 +1,5 @@
-using System.Text.Json;
 using ActorJobs.Jobs.Sqlite.Queries;
 using ActorJobs.Jobs.Store;
-using ActorJobs.Persistence.Journal;
 using ActorJobs.Persistence.Schema;
 using ActorJobs.Persistence.Sqlite.Projections;
 using Microsoft.Data.Sqlite;
@@ -35,7 +33,7 @@ internal sealed class SqliteJobRowProjection : SqliteProjection<JobRowUpdate>
         if (_upsert?.Connection != connection)
         {
             _upsert?.Dispose();
-            _upsert = null;
+            _upsert = null; // if preparing throws, the next batch prepares again
             _upsert = SqliteJobRowUpsert.Prepare(connection);
         }
 
@@ -54,7 +52,7 @@ internal sealed class SqliteJobRowProjection : SqliteProjection<JobRowUpdate>
             holder.Parameters.AddWithValue("$idempotency_key", key);
             throw new InvalidOperationException(
                 $"idempotency key '{key}' of tenant '{state.Tenant}' is already used by job {holder.ExecuteScalar()}",
-                new SqliteException($"UNIQUE constraint failed: jobs.tenant, jobs.idempotency_key", rc, UniqueConstraintFailed));
+                new SqliteException("UNIQUE constraint failed: jobs.tenant, jobs.idempotency_key", rc, UniqueConstraintFailed));
         }
 
         _upsert.Throw(rc);
