@@ -16,6 +16,11 @@ internal sealed partial class MaintenanceActor : ReceiveActor, IWithTimers
     private bool _rescuing;
     private bool _purging;
 
+    // A tick that arrives while its run is in flight is remembered, not dropped: the run may have started before
+    // leases expired or results aged past the TTL, and a long jump of the clock can bring the last tick for a while.
+    private bool _rescueAgain;
+    private bool _purgeAgain;
+
     public MaintenanceActor(JobRuntime runtime)
     {
         _runtime = runtime;
@@ -24,13 +29,15 @@ internal sealed partial class MaintenanceActor : ReceiveActor, IWithTimers
         Receive<Rescued>(rescued =>
         {
             _rescuing = false;
+            var again = _rescueAgain;
+            _rescueAgain = false;
             foreach (var job in rescued.Jobs)
             {
                 LogRescued(_runtime.Logger, job.Id, job.Status.WireName());
                 _runtime.Published(job, [new JobAttemptFailed { At = job.UpdatedAt, Attempt = job.Attempt, Failure = AttemptFailure.Crash, Error = job.Error ?? "lease expired", Outcome = job.Status }]);
             }
 
-            if (rescued.Jobs.Count == BatchSize)
+            if (again || rescued.Jobs.Count == BatchSize)
             {
                 Self.Tell(RescueNow.Instance);
             }
@@ -38,7 +45,9 @@ internal sealed partial class MaintenanceActor : ReceiveActor, IWithTimers
         Receive<Purged>(purged =>
         {
             _purging = false;
-            if (purged.Count == BatchSize)
+            var again = _purgeAgain;
+            _purgeAgain = false;
+            if (again || purged.Count == BatchSize)
             {
                 Self.Tell(PurgeNow.Instance);
             }
@@ -64,6 +73,7 @@ internal sealed partial class MaintenanceActor : ReceiveActor, IWithTimers
     {
         if (_rescuing)
         {
+            _rescueAgain = true;
             return;
         }
 
@@ -76,6 +86,7 @@ internal sealed partial class MaintenanceActor : ReceiveActor, IWithTimers
     {
         if (_purging)
         {
+            _purgeAgain = true;
             return;
         }
 

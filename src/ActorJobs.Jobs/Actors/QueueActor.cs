@@ -23,6 +23,15 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
     private int _toRetire;
     private int _nextWorkerNumber;
     private bool _paused;
+
+    // Until the stored pause is known the queue claims nothing: a queue paused before a restart must stay paused.
+    private bool _pauseKnown;
+
+    // Set once a pause or resume is asked for here; a stored state read before it must not undo it.
+    private bool _pauseChanged;
+
+    // Pause and resume requests answered once no claim is in flight, so a pause, once acknowledged, takes no more jobs.
+    private readonly List<IActorRef> _pauseReplies = [];
     private bool _claiming;
     private bool _claimAgain;
     private DateTimeOffset? _dueTimerAt;
@@ -38,6 +47,7 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
         Receive<ClaimFailed>(failed =>
         {
             _claiming = false;
+            AnswerPauseRequests();
             LogClaimFailed(_runtime.Logger, failed.Cause, _name);
             Timers.StartSingleTimer(RetryTimer, new JobsAvailable(_name), TimeSpan.FromSeconds(1));
         });
@@ -56,14 +66,37 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
         Receive<Poll>(_ => TryClaim());
         Receive<PausedLoaded>(loaded =>
         {
-            _paused = loaded.Paused;
+            _pauseKnown = true;
+            if (!_pauseChanged)
+            {
+                _paused = loaded.Paused;
+            }
+
             TryClaim();
         });
+        Receive<PausedLoadFailed>(failed =>
+        {
+            LogClaimFailed(_runtime.Logger, failed.Cause, _name);
+            Timers.StartSingleTimer(RetryTimer, LoadPaused.Instance, TimeSpan.FromSeconds(1));
+        });
+        Receive<LoadPaused>(_ => LoadPausedState());
         Receive<SetQueuePaused>(SetPaused);
         Receive<PauseRecorded>(recorded =>
         {
             _paused = recorded.Paused;
-            recorded.ReplyTo.Tell(Status());
+            _pauseKnown = true;
+            _pauseReplies.Add(recorded.ReplyTo);
+            if (!_claiming)
+            {
+                AnswerPauseRequests();
+            }
+
+            TryClaim();
+        });
+        Receive<PauseFailed>(failed =>
+        {
+            _paused = failed.PausedBefore;
+            failed.ReplyTo.Tell(new Status.Failure(failed.Cause));
             TryClaim();
         });
         Receive<SetQueueCapacity>(SetCapacity);
@@ -82,8 +115,27 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
         }
 
         Timers.StartPeriodicTimer(PollTimer, Poll.Instance, _runtime.Settings.PollInterval);
+        LoadPausedState();
+    }
+
+    private void LoadPausedState() =>
         _runtime.Store.Index.ReadPausedQueuesAsync()
-            .PipeTo(Self, Self, paused => new PausedLoaded(paused.Contains(_name)), cause => new ClaimFailed(cause));
+            .PipeTo(Self, Self, paused => new PausedLoaded(paused.Contains(_name)), cause => new PausedLoadFailed(cause));
+
+    private void AnswerPauseRequests()
+    {
+        if (_pauseReplies.Count == 0)
+        {
+            return;
+        }
+
+        var status = Status();
+        foreach (var replyTo in _pauseReplies)
+        {
+            replyTo.Tell(status);
+        }
+
+        _pauseReplies.Clear();
     }
 
     private void TryClaim()
@@ -94,7 +146,7 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (_paused || _idle.Count == 0)
+        if (_paused || !_pauseKnown || _idle.Count == 0)
         {
             return;
         }
@@ -134,6 +186,7 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
             _runtime.Region.Tell(new RunClaimedJob(job, worker, Self));
         }
 
+        AnswerPauseRequests();
         if (result.Jobs.Count < result.Wanted)
         {
             // Looked up once the claimed jobs are on their way, so looking ahead never delays a start.
@@ -198,8 +251,16 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
     private void SetPaused(SetQueuePaused pause)
     {
         var replyTo = Sender;
+        var pausedBefore = _paused;
+        _pauseChanged = true;
+        if (pause.Paused)
+        {
+            // No claim starts from now on, even before the store has recorded the pause.
+            _paused = true;
+        }
+
         _runtime.Store.Index.SetQueuePausedAsync(_name, pause.Paused)
-            .PipeTo(Self, Self, () => new PauseRecorded(pause.Paused, replyTo), cause => new Status.Failure(cause));
+            .PipeTo(Self, Self, () => new PauseRecorded(pause.Paused, replyTo), cause => new PauseFailed(pausedBefore, replyTo, cause));
     }
 
     private void SetCapacity(SetQueueCapacity change)
@@ -321,6 +382,15 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
     private sealed record PausedLoaded(bool Paused);
 
     private sealed record PauseRecorded(bool Paused, IActorRef ReplyTo);
+
+    private sealed record PauseFailed(bool PausedBefore, IActorRef ReplyTo, Exception Cause);
+
+    private sealed record PausedLoadFailed(Exception Cause);
+
+    private sealed record LoadPaused
+    {
+        public static readonly LoadPaused Instance = new();
+    }
 
     private sealed record Poll
     {

@@ -129,6 +129,43 @@ public abstract class EngineSchedulingTests(ITestOutputHelper output, EngineBack
     }
 
     [Fact]
+    public async Task A_pause_once_acknowledged_lets_no_later_job_start_even_while_claims_race_it()
+    {
+        // Submitters keep the queue's claims busy; each round pauses in the middle of that traffic. A claim already in
+        // flight when the pause arrives may still take jobs, but only jobs submitted before the pause was acknowledged.
+        for (var round = 0; round < 10; round++)
+        {
+            var acknowledged = 0;
+            var before = new System.Collections.Concurrent.ConcurrentBag<string>();
+            var after = new System.Collections.Concurrent.ConcurrentBag<string>();
+            var submitters = Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
+            {
+                while (after.Count < 10)
+                {
+                    await Task.Yield(); // an in-memory submit can complete synchronously: leave the pool's threads to the actors
+                    var startedAfterPause = Volatile.Read(ref acknowledged) == 1;
+                    var id = await SubmitAsync("noop");
+                    (startedAfterPause ? after : before).Add(id);
+                }
+            })).ToList();
+
+            await AwaitConditionAsync(() => before.Count >= 20 || submitters.Any(t => t.IsFaulted));
+            await Engine.SetQueuePausedAsync("work", paused: true);
+            Volatile.Write(ref acknowledged, 1);
+            await Task.WhenAll(submitters);
+
+            foreach (var id in after)
+            {
+                var job = await Engine.GetAsync(id);
+                Assert.True(job!.Status == JobStatus.Waiting, $"round {round}: job {id} was submitted after the pause was acknowledged but is {job.Status.WireName()}");
+            }
+
+            await Engine.SetQueuePausedAsync("work", paused: false);
+            ExpectEvents("job.completed", [.. before, .. after]);
+        }
+    }
+
+    [Fact]
     public async Task A_job_with_a_not_before_time_waits_for_it_on_virtual_time()
     {
         var at = Sys.TimeProvider.GetUtcNow() + TimeSpan.FromMinutes(10);
