@@ -27,7 +27,7 @@ internal sealed class CrashAudit
     /// <summary>Lines of the record that are neither well formed nor a line a kill cut short.</summary>
     public IReadOnlyList<string> RecordProblems { get; }
 
-    public static async Task<CrashAudit> LoadAsync(string databasePath, string recordPath)
+    public static async Task<CrashAudit> LoadAsync(string databasePath, string recordDirectory)
     {
         var jobs = new Dictionary<string, (JobState, IReadOnlyList<StoredJobEvent>)>(StringComparer.Ordinal);
         await using (var storage = SqliteJobStorage.Open(databasePath))
@@ -53,22 +53,31 @@ internal sealed class CrashAudit
             }
         }
 
-        var lines = await File.ReadAllLinesAsync(recordPath);
-        var executions = new List<ExecutionLine>(lines.Length);
+        // Each process wrote its own file; merged by time they give one history (processes overlap only while one is frozen).
+        var executions = new List<ExecutionLine>();
         var problems = new List<string>();
-        for (var i = 0; i < lines.Length; i++)
+        foreach (var file in Directory.GetFiles(recordDirectory, "executions-*.log").Order(StringComparer.Ordinal))
         {
-            if (ExecutionLine.TryParse(lines[i]) is { } line)
+            var lines = await File.ReadAllLinesAsync(file);
+            var parsed = new List<ExecutionLine>(lines.Length);
+            for (var i = 0; i < lines.Length; i++)
             {
-                executions.Add(line);
+                if (ExecutionLine.TryParse(lines[i]) is { } line)
+                {
+                    parsed.Add(line);
+                }
+                else if (i + 1 < lines.Length && ExecutionLine.TryParse(lines[i + 1]) is not { Kind: ExecutionKind.Boot })
+                {
+                    // Only a kill may cut a line short: the last line of a file, or the last before a reused process id's boot.
+                    problems.Add($"{Path.GetFileName(file)} line {i + 1} is malformed: '{lines[i]}'");
+                }
             }
-            else if (i + 1 >= lines.Length || ExecutionLine.TryParse(lines[i + 1]) is not { Kind: ExecutionKind.Boot })
-            {
-                // Only a kill may cut a line short, and the next process then starts with its boot line.
-                problems.Add($"record line {i + 1} is malformed and not followed by a boot: '{lines[i]}'");
-            }
+
+            CheckEndsFollowStarts(Path.GetFileName(file), parsed, problems);
+            executions.AddRange(parsed);
         }
 
+        executions = [.. executions.OrderBy(e => e.At)];
         return new CrashAudit(jobs, executions, problems);
     }
 
@@ -98,7 +107,7 @@ internal sealed class CrashAudit
             }
         }
 
-        CheckEndsFollowStarts(violations);
+        CheckOneHandlerAtATime(violations);
         foreach (var (id, (row, history)) in Jobs)
         {
             CheckJob(id, row, history, [.. startsByJob[id]], [.. endsByJob[id]], violations);
@@ -107,11 +116,11 @@ internal sealed class CrashAudit
         return violations;
     }
 
-    // An end line closes a start of the same claim written earlier by the same process (no boot in between).
-    private void CheckEndsFollowStarts(List<string> violations)
+    // An end line closes a start of the same claim written earlier by the same process.
+    private static void CheckEndsFollowStarts(string file, List<ExecutionLine> lines, List<string> problems)
     {
         var open = new HashSet<(string, long)>();
-        foreach (var line in Executions)
+        foreach (var line in lines)
         {
             switch (line.Kind)
             {
@@ -122,7 +131,34 @@ internal sealed class CrashAudit
                     open.Add((line.JobId, line.Fence));
                     break;
                 case ExecutionKind.End when !open.Remove((line.JobId, line.Fence)):
-                    violations.Add($"job {line.JobId}: '{line}' has no start of its claim earlier in the same process");
+                    problems.Add($"{file}: '{line}' has no start of its claim earlier in the same process");
+                    break;
+            }
+        }
+    }
+
+    // A job's handler starts only once the previous one ended, unless the node running that one was presumed dead: a
+    // node booted since (the test starts a node only after killing one, or after freezing one past its leases).
+    private void CheckOneHandlerAtATime(List<string> violations)
+    {
+        var running = new Dictionary<string, ExecutionLine>(StringComparer.Ordinal);
+        foreach (var line in Executions)
+        {
+            switch (line.Kind)
+            {
+                case ExecutionKind.Boot:
+                    running.Clear();
+                    break;
+                case ExecutionKind.Start:
+                    if (running.TryGetValue(line.JobId, out var other))
+                    {
+                        violations.Add($"job {line.JobId}: '{line}' started while '{other}' still ran in a live node");
+                    }
+
+                    running[line.JobId] = line;
+                    break;
+                case ExecutionKind.End when running.TryGetValue(line.JobId, out var started) && started.Fence == line.Fence:
+                    running.Remove(line.JobId);
                     break;
             }
         }

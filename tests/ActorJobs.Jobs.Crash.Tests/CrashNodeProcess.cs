@@ -71,8 +71,38 @@ internal sealed class CrashNodeProcess : IDisposable
     public async Task<string?> ReadLineAsync(CancellationToken cancellationToken) =>
         await _lines.Reader.WaitToReadAsync(cancellationToken) && _lines.Reader.TryRead(out var line) ? line : null;
 
+    /// <summary>The process id.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>
+    /// SIGSTOP: the node freezes mid-work (its leases lapse) but is not dead; <see cref="ResumeAsync"/> wakes it up.
+    /// False when it had already exited.
+    /// </summary>
+    public Task<bool> PauseAsync() => SignalAsync("-STOP");
+
+    /// <summary>SIGCONT; false when it had already exited.</summary>
+    public Task<bool> ResumeAsync() => SignalAsync("-CONT");
+
     /// <summary>SIGKILL: no cleanup, no flush, exactly like a crash.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
+
+    private async Task<bool> SignalAsync(string signal)
+    {
+        var start = new ProcessStartInfo("kill") { RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(signal);
+        start.ArgumentList.Add(_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var kill = Process.Start(start)!;
+        var error = await kill.StandardError.ReadToEndAsync();
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode == 0)
+        {
+            return true;
+        }
+
+        // It died meanwhile (the poison kills its node); a zombie not yet reaped still takes signals, so this is rare.
+        await _process.WaitForExitAsync();
+        return _process.HasExited ? false : throw new InvalidOperationException($"kill {signal} {_process.Id} failed: {error}");
+    }
 
     public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
 

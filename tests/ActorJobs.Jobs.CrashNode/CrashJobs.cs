@@ -106,7 +106,17 @@ public static class CrashJobs
                 await Task.Delay(Timeout.Infinite, context.CancellationToken);
                 break;
             case Slow:
-                await Task.Delay(parameters.Ms, context.CancellationToken);
+                try
+                {
+                    await Task.Delay(parameters.Ms, context.CancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopped by the engine (its lease was lost, or the node shuts down): it runs no more.
+                    Record(record, new ExecutionLine(ExecutionKind.End, job.Id, context.Attempt, job.Fence, TimeProvider.System.GetUtcNow(), "canceled"));
+                    throw;
+                }
+
                 break;
             case Doomed:
             case Flaky when context.Attempt <= parameters.Failures:

@@ -26,7 +26,7 @@ public enum ExecutionKind
 /// <param name="Attempt">The attempt the handler was given.</param>
 /// <param name="Fence">The fencing token of the claim it runs under (the claim event's sequence number).</param>
 /// <param name="At">When it was written.</param>
-/// <param name="Detail">On start and boot the process id; on end <c>ok</c> or <c>error</c>.</param>
+/// <param name="Detail">On start and boot the process id; on end <c>ok</c>, <c>error</c> or <c>canceled</c>.</param>
 public sealed record ExecutionLine(ExecutionKind Kind, string JobId, int Attempt, long Fence, DateTimeOffset At, string Detail)
 {
     /// <summary>The line as written, without its newline.</summary>

@@ -17,7 +17,7 @@ internal sealed class ExecutionRecord : IDisposable
         _file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
         if (endsMidLine)
         {
-            // A kill cut the previous process's last line short: end it, so the boot line below starts a line of its own.
+            // A process with the same id was killed mid-line: end its line, so the boot line below starts a line of its own.
             Append("\n");
         }
     }

@@ -1,10 +1,11 @@
 // A job node for the process-kill crash test: a JobEngine on a SQLite file, on the real clock with a short lease,
 // whose handlers record every execution in a side file. The test kills it at random moments and starts it again on
 // the same files.
-//   ActorJobs.Jobs.CrashNode --db FILE --record FILE [--submit N --seed S [--poison]] [--exit-when-drained]
+//   ActorJobs.Jobs.CrashNode --db FILE --record DIR [--node-id ID] [--submit N --seed S [--poison]] [--exit-when-drained]
 // It prints, one line each: "ready" once the engine runs; "accepted JOB TYPE" for each job once its batch is durable;
-// "submitted" after the last batch; every execution line once it is on disk; "idle" when no job is left unfinished;
-// and with --exit-when-drained, "drained" before it shuts down cleanly and exits 0.
+// "submitted" after the last batch; every execution line once it is on disk; "event KIND JOB ATTEMPT VERSION" for
+// every change it made to a job; "idle" when no job is left unfinished; and with --exit-when-drained, "drained"
+// before it shuts down cleanly and exits 0.
 using System.Globalization;
 using ActorJobs.Actors;
 using ActorJobs.Jobs;
@@ -16,11 +17,13 @@ const int SubmitBatch = 5;
 var options = NodeOptions.Parse(args);
 if (options is null)
 {
-    await Console.Error.WriteLineAsync("usage: ActorJobs.Jobs.CrashNode --db FILE --record FILE [--submit N --seed S [--poison]] [--exit-when-drained]");
+    await Console.Error.WriteLineAsync("usage: ActorJobs.Jobs.CrashNode --db FILE --record DIR [--node-id ID] [--submit N --seed S [--poison]] [--exit-when-drained]");
     return 2;
 }
 
-using var executions = new ExecutionRecord(options.RecordPath);
+// One record file per process: two nodes share the directory while one is frozen, and .NET appends at its own offset.
+Directory.CreateDirectory(options.RecordPath);
+using var executions = new ExecutionRecord(Path.Combine(options.RecordPath, $"executions-{Environment.ProcessId}.log"));
 executions.Write(new ExecutionLine(ExecutionKind.Boot, "", 0, 0, TimeProvider.System.GetUtcNow(), Environment.ProcessId.ToString(CultureInfo.InvariantCulture)));
 
 var system = ActorSystem.Create("crash-node", new ActorSystemSettings { LoggerFactory = new StderrLoggerFactory() });
@@ -29,12 +32,13 @@ storage.UseOn(system);
 var engine = await JobEngine.StartAsync(system, storage.Store, CrashJobs.Catalog(executions), new JobEngineSettings
 {
     // The same id after every restart, as a node configured with a name would have: its old leases are not its own.
-    NodeId = "crash-node",
+    NodeId = options.NodeId,
     LeaseDuration = TimeSpan.FromSeconds(2),
     LeaseRenewInterval = TimeSpan.FromMilliseconds(400),
     RescueInterval = TimeSpan.FromMilliseconds(250),
     PollInterval = TimeSpan.FromMilliseconds(200),
 });
+engine.Subscribe(system.ActorOf(Props.Create(() => new LifecyclePrinter()), "lifecycle-printer"));
 Console.Out.WriteLine("ready");
 
 if (options.Submit > 0)
@@ -79,11 +83,12 @@ Console.Out.WriteLine("drained");
 return 0;
 
 /// <summary>The command line.</summary>
-internal sealed record NodeOptions(string DatabasePath, string RecordPath, int Submit, int Seed, bool Poison, bool ExitWhenDrained)
+internal sealed record NodeOptions(string DatabasePath, string RecordPath, string NodeId, int Submit, int Seed, bool Poison, bool ExitWhenDrained)
 {
     public static NodeOptions? Parse(string[] args)
     {
         string? db = null, recordPath = null;
+        var nodeId = "crash-node";
         int submit = 0, seed = 0;
         bool poison = false, drain = false;
         for (var i = 0; i < args.Length; i++)
@@ -95,6 +100,9 @@ internal sealed record NodeOptions(string DatabasePath, string RecordPath, int S
                     break;
                 case "--record" when i + 1 < args.Length:
                     recordPath = args[++i];
+                    break;
+                case "--node-id" when i + 1 < args.Length:
+                    nodeId = args[++i];
                     break;
                 case "--submit" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out submit):
                     i++;
@@ -113,6 +121,6 @@ internal sealed record NodeOptions(string DatabasePath, string RecordPath, int S
             }
         }
 
-        return db is null || recordPath is null ? null : new NodeOptions(db, recordPath, submit, seed, poison, drain);
+        return db is null || recordPath is null ? null : new NodeOptions(db, recordPath, nodeId, submit, seed, poison, drain);
     }
 }

@@ -1,0 +1,33 @@
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+
+namespace ActorJobs.Jobs.Crash.Tests;
+
+/// <summary>Whether some process holds the SQLite file's write lock right now.</summary>
+internal static class SqliteWriteLock
+{
+    /// <summary>
+    /// Takes the write lock without waiting and gives it back at once; false when another connection holds it. Runs on the
+    /// raw handle: Microsoft.Data.Sqlite would retry a busy statement for its command timeout.
+    /// </summary>
+    public static bool IsFree(string databasePath)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString());
+        connection.Open();
+        var db = connection.Handle!;
+        Exec(db, "PRAGMA busy_timeout = 0", raw.SQLITE_OK);
+        if (Exec(db, "BEGIN IMMEDIATE", raw.SQLITE_OK, raw.SQLITE_BUSY) == raw.SQLITE_BUSY)
+        {
+            return false;
+        }
+
+        Exec(db, "ROLLBACK", raw.SQLITE_OK);
+        return true;
+    }
+
+    private static int Exec(sqlite3 db, string sql, params int[] expected)
+    {
+        var rc = raw.sqlite3_exec(db, sql);
+        return expected.Contains(rc) ? rc : throw new InvalidOperationException($"'{sql}' returned {rc}: {raw.sqlite3_errmsg(db).utf8_to_string()}");
+    }
+}
