@@ -31,6 +31,7 @@ public sealed class KilledNodeTests(ITestOutputHelper output) : IDisposable
     private readonly Dictionary<string, string> _acknowledged = new(StringComparer.Ordinal);
     private readonly List<string> _transcript = [];
     private readonly RunStats _stats = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     private string DatabasePath => Path.Combine(_directory, "jobs.db");
 
@@ -41,10 +42,9 @@ public sealed class KilledNodeTests(ITestOutputHelper output) : IDisposable
     {
         // A new seed each run explores new kill moments; a failure prints it, and ACTORJOBS_CRASH_SEED replays its plan.
         var seed = int.TryParse(Environment.GetEnvironmentVariable("ACTORJOBS_CRASH_SEED"), CultureInfo.InvariantCulture, out var given) ? given : Random.Shared.Next();
-        output.WriteLine($"seed {seed} (set ACTORJOBS_CRASH_SEED={seed} to replay this plan)");
+        output.WriteLine($"seed {seed} (set ACTORJOBS_CRASH_SEED={seed} to replay this plan) in {_directory}");
         Directory.CreateDirectory(_directory);
         var random = new Random(seed);
-        var clock = Stopwatch.StartNew();
         using var bound = new CancellationTokenSource(RunBound);
         var runProblems = new List<string>();
 
@@ -87,7 +87,7 @@ public sealed class KilledNodeTests(ITestOutputHelper output) : IDisposable
         var statuses = string.Join(", ", audit.Jobs.Values.GroupBy(j => j.Row.Status).Select(g => $"{g.Count()} {g.Key.WireName()}"));
         var crashes = audit.Jobs.Values.Sum(j => j.History.Count(h => h.Event is JobAttemptFailed { Failure: AttemptFailure.Crash }));
         output.WriteLine(
-            $"{clock.Elapsed.TotalSeconds:F1} s, {_stats.Starts} node starts, {_stats.Kills} kills, {_stats.PoisonExits} poison deaths, {_stats.StaleTakeovers} stale-holder takeovers; " +
+            $"{_clock.Elapsed.TotalSeconds:F1} s, {_stats.Starts} node starts, {_stats.Kills} kills, {_stats.PoisonExits} poison deaths, {_stats.StaleTakeovers} stale-holder takeovers; " +
             $"{_acknowledged.Count} acknowledged and {audit.Jobs.Count} stored jobs ({statuses}); {crashes} attempts ended as crashes; {audit.Executions.Count(e => e.Kind == ExecutionKind.Start)} handler starts");
 
         Assert.True(violations.Count == 0, $"seed {seed}: {violations.Count} violation(s):\n{string.Join('\n', violations)}\n{Transcript()}");
@@ -102,7 +102,8 @@ public sealed class KilledNodeTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(_directory))
+        // ACTORJOBS_CRASH_KEEP=1 keeps the file and the records to look into.
+        if (Directory.Exists(_directory) && Environment.GetEnvironmentVariable("ACTORJOBS_CRASH_KEEP") != "1")
         {
             Directory.Delete(_directory, recursive: true);
         }
@@ -131,7 +132,7 @@ public sealed class KilledNodeTests(ITestOutputHelper output) : IDisposable
         while (await node.ReadLineAsync(cancellationToken) is { } line)
         {
             Track(line, lines);
-            if (!lines.Killed && ((lines.JobLines >= killAfter && line != "submitted") || line == "idle"))
+            if (!lines.Killed && ((lines.JobLines >= killAfter && line != "submitted") || line.StartsWith("idle", StringComparison.Ordinal)))
             {
                 Note($"round {round}: kill after '{line}'");
                 Kill(node, lines);
@@ -167,8 +168,8 @@ public sealed class KilledNodeTests(ITestOutputHelper output) : IDisposable
     /// Node A works until, after <paramref name="waitLines"/> job lines, it starts a slow job; it is frozen (SIGSTOP) in
     /// that job. Node B opens the same file; once A's leases lapse B rescues A's jobs, and after
     /// <paramref name="linesAfterRescue"/> more job lines A wakes up (SIGCONT) as a stale holder: its handlers finish
-    /// and its engine tries to record them, next to B. After <paramref name="linesAfterResume"/> job lines of either,
-    /// both are killed.
+    /// and its engine tries to record them, next to B. After <paramref name="linesAfterResume"/> job or event lines of
+    /// either (or once one is idle), both are killed.
     /// </summary>
     private async Task RunStaleNodeRoundAsync(int round, int waitLines, int linesAfterRescue, int linesAfterResume, CancellationToken cancellationToken)
     {
@@ -180,7 +181,7 @@ public sealed class KilledNodeTests(ITestOutputHelper output) : IDisposable
         while (!frozen && (line = await stale.ReadLineAsync(cancellationToken)) is not null)
         {
             Track(line, a);
-            if (line == "idle")
+            if (line.StartsWith("idle", StringComparison.Ordinal))
             {
                 Note($"round {round}: node A was idle before it could be frozen in a slow job");
                 Kill(stale, a);
@@ -199,8 +200,18 @@ public sealed class KilledNodeTests(ITestOutputHelper output) : IDisposable
             return;
         }
 
-        var held = a.InFlight.ToHashSet();
-        Note($"round {round}: froze node A while it ran {string.Join(", ", held)}; start node B");
+        // Its own record says what it runs: its lines on stdout may lag behind.
+        var held = RunningIn(stale);
+        if (held.Count == 0)
+        {
+            Note($"round {round}: node A had finished its jobs when it froze; wake it up");
+            await stale.ResumeAsync();
+            Kill(stale, a);
+            await EndedAsync(round, stale, a, cancellationToken);
+            return;
+        }
+
+        Note($"round {round}: node A runs {string.Join(", ", held)}; start node B");
         using var fresh = StartNode("crash-node-b", []);
         var b = new NodeLines("B");
         var merged = new LineMerger(cancellationToken, (stale, a), (fresh, b));
@@ -216,13 +227,19 @@ public sealed class KilledNodeTests(ITestOutputHelper output) : IDisposable
                 Note($"round {round}: node B took over job {words[2]} from frozen node A ({text})");
             }
 
-            return lines == b && ((lines.Tookover && IsJobLine(text) && lines.JobLinesSinceMark++ >= linesAfterRescue) || text == "idle");
+            if (lines == b && text.StartsWith("idle", StringComparison.Ordinal))
+            {
+                Note($"round {round}: node B found every job final: {text}");
+                return true;
+            }
+
+            return lines == b && lines.Tookover && IsJobLine(text) && lines.JobLinesSinceMark++ >= linesAfterRescue;
         });
         Note($"round {round}: {(rescued ? "" : $"no takeover by node B within {StaleStepBound}; ")}wake node A up as a stale holder");
         await stale.ResumeAsync();
         merged.Release(stale);
 
-        await ReadUntilAsync(merged, (_, text) => IsJobLine(text) && --linesAfterResume < 0);
+        await ReadUntilAsync(merged, (_, text) => text.StartsWith("idle", StringComparison.Ordinal) || ((IsJobLine(text) || text.StartsWith("event ", StringComparison.Ordinal)) && --linesAfterResume < 0));
         Note($"round {round}: kill nodes A and B");
         Kill(stale, a);
         Kill(fresh, b);
@@ -233,7 +250,7 @@ public sealed class KilledNodeTests(ITestOutputHelper output) : IDisposable
     /// <summary>
     /// Freezes the node at a moment it holds no write transaction on the file (a frozen writer would stall every other
     /// node until it wakes up): after each SIGSTOP it checks that the write lock is free, and if not, lets the node run
-    /// to its next line and tries again. False when the node died first.
+    /// to its next line and tries again. False when the node died first (or was killed, having fallen silent).
     /// </summary>
     private async Task<bool> FreezeOutsideWriteAsync(int round, CrashNodeProcess node, NodeLines lines, CancellationToken cancellationToken)
     {
@@ -251,13 +268,47 @@ public sealed class KilledNodeTests(ITestOutputHelper output) : IDisposable
             }
 
             await node.ResumeAsync();
-            if (await node.ReadLineAsync(cancellationToken) is not { } line)
+            using var step = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            step.CancelAfter(StaleStepBound);
+            string? line;
+            try
+            {
+                line = await node.ReadLineAsync(step.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                Note($"round {round}: node {lines.Name} held the write lock at every try and then fell silent; kill it");
+                Kill(node, lines);
+                return false;
+            }
+
+            if (line is null)
             {
                 return false;
             }
 
             Track(line, lines);
         }
+    }
+
+    // The jobs whose handler started but did not end in the node, from its execution record.
+    private HashSet<string> RunningIn(CrashNodeProcess node)
+    {
+        var running = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var text in File.ReadLines(Path.Combine(RecordPath, $"executions-{node.Id}.log")))
+        {
+            switch (ExecutionLine.TryParse(text))
+            {
+                case { Kind: ExecutionKind.Start } start:
+                    running.Add(start.JobId);
+                    break;
+                case { Kind: ExecutionKind.End } end:
+                    running.Remove(end.JobId);
+                    break;
+            }
+        }
+
+        return running;
     }
 
     // Reads either node's lines until the condition holds or StaleStepBound passes (false).
@@ -315,11 +366,7 @@ public sealed class KilledNodeTests(ITestOutputHelper output) : IDisposable
                 _acknowledged[words[1]] = words[2];
                 break;
             case "start":
-                lines.InFlight.Add(words[1]);
                 lines.PoisonStarted |= _acknowledged.GetValueOrDefault(words[1]) == CrashJobs.Poison;
-                break;
-            case "end":
-                lines.InFlight.Remove(words[1]);
                 break;
             case "drained":
                 lines.Drained = true;
@@ -335,8 +382,9 @@ public sealed class KilledNodeTests(ITestOutputHelper output) : IDisposable
     private static bool IsJobLine(string line) =>
         line.StartsWith("accepted ", StringComparison.Ordinal) || line.StartsWith("start ", StringComparison.Ordinal) || line.StartsWith("end ", StringComparison.Ordinal);
 
-    private void Note(string line)
+    private void Note(string text)
     {
+        var line = $"{_clock.Elapsed.TotalSeconds,5:F1} s  {text}";
         _transcript.Add(line);
         output.WriteLine(line);
     }
@@ -351,8 +399,6 @@ public sealed class KilledNodeTests(ITestOutputHelper output) : IDisposable
         public int JobLines { get; set; }
 
         public int JobLinesSinceMark { get; set; }
-
-        public HashSet<string> InFlight { get; } = new(StringComparer.Ordinal);
 
         public bool PoisonStarted { get; set; }
 

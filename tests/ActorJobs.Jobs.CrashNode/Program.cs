@@ -4,7 +4,7 @@
 //   ActorJobs.Jobs.CrashNode --db FILE --record DIR [--node-id ID] [--submit N --seed S [--poison]] [--exit-when-drained]
 // It prints, one line each: "ready" once the engine runs; "accepted JOB TYPE" for each job once its batch is durable;
 // "submitted" after the last batch; every execution line once it is on disk; "event KIND JOB ATTEMPT VERSION" for
-// every change it made to a job; "idle" when no job is left unfinished; and with --exit-when-drained, "drained"
+// every change it made to a job; "idle QUEUE:STATUS:COUNT,..." when no job is left unfinished; and with --exit-when-drained, "drained"
 // before it shuts down cleanly and exits 0.
 using System.Globalization;
 using ActorJobs.Actors;
@@ -65,7 +65,7 @@ while (true)
     var idle = counts.All(count => count.Count == 0 || count.Status.IsFinal());
     if (idle && !wasIdle)
     {
-        Console.Out.WriteLine("idle");
+        Console.Out.WriteLine($"idle {string.Join(',', counts.Select(count => $"{count.Queue}:{count.Status.WireName()}:{count.Count}"))}");
         if (options.ExitWhenDrained)
         {
             break;
