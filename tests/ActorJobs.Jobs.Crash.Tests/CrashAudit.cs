@@ -264,6 +264,11 @@ internal sealed class CrashAudit
             Fail($"it was claimed {claims.Count} times; its policy allows {row.MaxAttempts} attempts");
         }
 
+        foreach (var line in starts.Concat(ends).Where(line => line.Type != row.Type))
+        {
+            Fail($"'{line}' names type {line.Type}");
+        }
+
         // Handlers: each start ran under a claim that is in the journal with the same attempt, before the final event, and
         // started before the job was final; a claim runs its handler at most once.
         var claimsByFence = claims.ToDictionary(c => c.Claim.Fence);

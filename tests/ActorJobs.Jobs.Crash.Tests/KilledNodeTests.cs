@@ -96,7 +96,8 @@ public sealed class KilledNodeTests(ITestOutputHelper output) : IDisposable
         // itself the poison had started in it.
         Assert.True(_acknowledged.Count >= JobsPerSubmit / 2, $"seed {seed}: only {_acknowledged.Count} jobs were acknowledged");
         Assert.True(_stats.Kills >= Rounds - CrashJobs.PoisonMaxAttempts, $"seed {seed}: only {_stats.Kills} kills");
-        var poisonStarts = audit.Executions.Count(e => e.Kind == ExecutionKind.Start && audit.Jobs[e.JobId].Row.Type == CrashJobs.Poison);
+        Assert.True(audit.Jobs.Values.Count(j => j.Row.Type == CrashJobs.Poison) == 1, $"seed {seed}: the run has no poison job");
+        var poisonStarts = audit.Executions.Count(e => e.Kind == ExecutionKind.Start && e.Type == CrashJobs.Poison);
         Assert.True(poisonStarts >= _stats.PoisonExits, $"seed {seed}: nodes died by themselves {_stats.PoisonExits} times but the poison started only {poisonStarts} times");
     }
 
@@ -132,7 +133,9 @@ public sealed class KilledNodeTests(ITestOutputHelper output) : IDisposable
         while (await node.ReadLineAsync(cancellationToken) is { } line)
         {
             Track(line, lines);
-            if (!lines.Killed && ((lines.JobLines >= killAfter && line != "submitted") || line.StartsWith("idle", StringComparison.Ordinal)))
+            // The round that submits the poison lets the node acknowledge it first, so every run has one.
+            var mayKill = !poison || lines.PoisonAccepted;
+            if (!lines.Killed && mayKill && ((lines.JobLines >= killAfter && line != "submitted") || line.StartsWith("idle", StringComparison.Ordinal)))
             {
                 Note($"round {round}: kill after '{line}'");
                 Kill(node, lines);
@@ -188,7 +191,7 @@ public sealed class KilledNodeTests(ITestOutputHelper output) : IDisposable
                 break;
             }
 
-            if (a.JobLines >= waitLines && line.StartsWith("start ", StringComparison.Ordinal) && _acknowledged.GetValueOrDefault(line.Split(' ')[1]) == CrashJobs.Slow)
+            if (a.JobLines >= waitLines && line.StartsWith("start ", StringComparison.Ordinal) && line.Split(' ')[2] == CrashJobs.Slow)
             {
                 frozen = await FreezeOutsideWriteAsync(round, stale, a, cancellationToken);
             }
@@ -364,9 +367,10 @@ public sealed class KilledNodeTests(ITestOutputHelper output) : IDisposable
         {
             case "accepted":
                 _acknowledged[words[1]] = words[2];
+                lines.PoisonAccepted |= words[2] == CrashJobs.Poison;
                 break;
             case "start":
-                lines.PoisonStarted |= _acknowledged.GetValueOrDefault(words[1]) == CrashJobs.Poison;
+                lines.PoisonStarted |= words[2] == CrashJobs.Poison;
                 break;
             case "drained":
                 lines.Drained = true;
@@ -399,6 +403,8 @@ public sealed class KilledNodeTests(ITestOutputHelper output) : IDisposable
         public int JobLines { get; set; }
 
         public int JobLinesSinceMark { get; set; }
+
+        public bool PoisonAccepted { get; set; }
 
         public bool PoisonStarted { get; set; }
 

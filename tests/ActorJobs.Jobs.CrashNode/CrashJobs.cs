@@ -61,7 +61,8 @@ public static class CrashJobs
 
     /// <summary>
     /// The jobs a node submits, drawn from <paramref name="random"/>: mostly quick and slow ones, some flaky and doomed.
-    /// The poison, when asked for, may not start before <paramref name="poisonNotBefore"/>, so a round does some work first.
+    /// The poison, when asked for, comes first and may not start before <paramref name="poisonNotBefore"/>, so a round
+    /// does some work first.
     /// </summary>
     internal static List<JobSubmission> Draw(Random random, int count, bool poison, DateTimeOffset poisonNotBefore)
     {
@@ -81,7 +82,8 @@ public static class CrashJobs
 
         if (poison)
         {
-            jobs.Insert(random.Next(jobs.Count + 1), new JobSubmission { Type = Poison, NotBefore = poisonNotBefore, Params = JsonSerializer.Serialize(new CrashJobParams(0, 0), JobJson.Options) });
+            // First, in a batch of its own: a node killed while it submits has either acknowledged it or not created it.
+            jobs.Insert(0, new JobSubmission { Type = Poison, NotBefore = poisonNotBefore, Params = JsonSerializer.Serialize(new CrashJobParams(0, 0), JobJson.Options) });
         }
 
         return jobs;
@@ -92,7 +94,7 @@ public static class CrashJobs
     private static async Task<object?> RunAsync(ExecutionRecord record, JobContext context)
     {
         var job = context.Job;
-        Record(record, new ExecutionLine(ExecutionKind.Start, job.Id, context.Attempt, job.Fence, TimeProvider.System.GetUtcNow(), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Record(record, new ExecutionLine(ExecutionKind.Start, job.Id, job.Type, context.Attempt, job.Fence, TimeProvider.System.GetUtcNow(), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var parameters = JsonSerializer.Deserialize<CrashJobParams>(context.ParamsJson, JobJson.Options)!;
         switch (job.Type)
         {
@@ -113,18 +115,18 @@ public static class CrashJobs
                 catch (OperationCanceledException)
                 {
                     // Stopped by the engine (its lease was lost, or the node shuts down): it runs no more.
-                    Record(record, new ExecutionLine(ExecutionKind.End, job.Id, context.Attempt, job.Fence, TimeProvider.System.GetUtcNow(), "canceled"));
+                    Record(record, new ExecutionLine(ExecutionKind.End, job.Id, job.Type, context.Attempt, job.Fence, TimeProvider.System.GetUtcNow(), "canceled"));
                     throw;
                 }
 
                 break;
             case Doomed:
             case Flaky when context.Attempt <= parameters.Failures:
-                Record(record, new ExecutionLine(ExecutionKind.End, job.Id, context.Attempt, job.Fence, TimeProvider.System.GetUtcNow(), "error"));
+                Record(record, new ExecutionLine(ExecutionKind.End, job.Id, job.Type, context.Attempt, job.Fence, TimeProvider.System.GetUtcNow(), "error"));
                 throw new InvalidOperationException($"{job.Type} job {job.Id} fails attempt {context.Attempt} on purpose");
         }
 
-        Record(record, new ExecutionLine(ExecutionKind.End, job.Id, context.Attempt, job.Fence, TimeProvider.System.GetUtcNow(), "ok"));
+        Record(record, new ExecutionLine(ExecutionKind.End, job.Id, job.Type, context.Attempt, job.Fence, TimeProvider.System.GetUtcNow(), "ok"));
         return new { attempt = context.Attempt };
     }
 

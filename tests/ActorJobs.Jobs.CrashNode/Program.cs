@@ -24,7 +24,7 @@ if (options is null)
 // One record file per process: two nodes share the directory while one is frozen, and .NET appends at its own offset.
 Directory.CreateDirectory(options.RecordPath);
 using var executions = new ExecutionRecord(Path.Combine(options.RecordPath, $"executions-{Environment.ProcessId}.log"));
-executions.Write(new ExecutionLine(ExecutionKind.Boot, "", 0, 0, TimeProvider.System.GetUtcNow(), Environment.ProcessId.ToString(CultureInfo.InvariantCulture)));
+executions.Write(new ExecutionLine(ExecutionKind.Boot, "", "", 0, 0, TimeProvider.System.GetUtcNow(), Environment.ProcessId.ToString(CultureInfo.InvariantCulture)));
 
 var system = ActorSystem.Create("crash-node", new ActorSystemSettings { LoggerFactory = new StderrLoggerFactory() });
 var storage = SqliteJobStorage.Open(options.DatabasePath);
@@ -45,9 +45,11 @@ if (options.Submit > 0)
 {
     var random = new Random(options.Seed);
     var jobs = CrashJobs.Draw(random, options.Submit, options.Poison, TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(1));
-    for (var i = 0; i < jobs.Count; i += SubmitBatch)
+    for (var i = 0; i < jobs.Count;)
     {
-        var outcomes = await engine.SubmitManyAsync(jobs.GetRange(i, Math.Min(SubmitBatch, jobs.Count - i)));
+        var batch = options.Poison && i == 0 ? 1 : Math.Min(SubmitBatch, jobs.Count - i);
+        var outcomes = await engine.SubmitManyAsync(jobs.GetRange(i, batch));
+        i += batch;
         foreach (var outcome in outcomes)
         {
             Console.Out.WriteLine($"accepted {outcome.State.Id} {outcome.State.Type}");
