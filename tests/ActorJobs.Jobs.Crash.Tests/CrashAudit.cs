@@ -270,14 +270,25 @@ internal sealed class CrashAudit
         }
 
         // Handlers: each start ran under a claim that is in the journal with the same attempt, before the final event, and
-        // started before the job was final; a claim runs its handler at most once.
-        var claimsByFence = claims.ToDictionary(c => c.Claim.Fence);
+        // started before that attempt ended and before the job was final; a claim runs its handler at most once.
+        var claimsBySequenceNr = claims.ToDictionary(c => c.Stored.SequenceNr);
         foreach (var start in starts)
         {
-            if (!claimsByFence.TryGetValue(start.Fence, out var claim) || claim.Claim.Attempt != start.Attempt)
+            if (!claimsBySequenceNr.TryGetValue(start.Fence, out var claim) || claim.Claim.Fence != start.Fence || claim.Claim.Attempt != start.Attempt)
             {
                 Fail($"'{start}' ran under no claim of the journal with that fence and attempt");
                 continue;
+            }
+
+            // Its attempt had not ended yet: neither by its handler's outcome nor by a rescue after its lease expired.
+            if (endings.TryGetValue(start.Fence, out var ending) && start.At > ending.At)
+            {
+                Fail($"'{start}' started at {start.At:O}, after its attempt had ended ({ending.GetType().Name}) at {ending.At:O}");
+            }
+
+            if (finals.Count != 1)
+            {
+                continue; // already a violation; without one final event there is no moment to compare with
             }
 
             if (start.Fence >= final.SequenceNr)

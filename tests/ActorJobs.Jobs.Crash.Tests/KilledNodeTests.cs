@@ -177,7 +177,8 @@ public sealed class KilledNodeTests(ITestOutputHelper output) : IDisposable
     private async Task RunStaleNodeRoundAsync(int round, int waitLines, int linesAfterRescue, int linesAfterResume, CancellationToken cancellationToken)
     {
         Note($"round {round}: start node A, freeze it in a slow job after {waitLines} job lines");
-        using var stale = StartNode("crash-node", []);
+        // An id of its own, so the leases it holds when frozen are told apart from those of the nodes killed before it.
+        using var stale = StartNode("crash-node-a", []);
         var a = new NodeLines("A");
         string? line;
         var frozen = false;
@@ -203,18 +204,19 @@ public sealed class KilledNodeTests(ITestOutputHelper output) : IDisposable
             return;
         }
 
-        // Its own record says what it runs: its lines on stdout may lag behind.
-        var held = RunningIn(stale);
+        // The file says which jobs it holds (claimed, whether or not their handler started); its stdout may lag behind.
+        var held = SqliteWriteLock.JobsLeasedTo(DatabasePath, "crash-node-a");
         if (held.Count == 0)
         {
-            Note($"round {round}: node A had finished its jobs when it froze; wake it up");
+            Note($"round {round}: node A held no job when it froze; wake it up");
             await stale.ResumeAsync();
             Kill(stale, a);
             await EndedAsync(round, stale, a, cancellationToken);
             return;
         }
 
-        Note($"round {round}: node A runs {string.Join(", ", held)}; start node B");
+        var running = RunningIn(stale);
+        Note($"round {round}: node A holds {string.Join(", ", held.Select(id => running.Contains(id) ? id : $"{id} (handler not started)"))}; start node B");
         using var fresh = StartNode("crash-node-b", []);
         var b = new NodeLines("B");
         var merged = new LineMerger(cancellationToken, (stale, a), (fresh, b));

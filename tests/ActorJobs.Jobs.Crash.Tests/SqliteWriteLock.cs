@@ -3,7 +3,7 @@ using SQLitePCL;
 
 namespace ActorJobs.Jobs.Crash.Tests;
 
-/// <summary>Whether some process holds the SQLite file's write lock right now.</summary>
+/// <summary>What the test reads straight from the SQLite file while nodes run: the write lock, and the leases.</summary>
 internal static class SqliteWriteLock
 {
     /// <summary>
@@ -23,6 +23,24 @@ internal static class SqliteWriteLock
 
         Exec(db, "ROLLBACK", raw.SQLITE_OK);
         return true;
+    }
+
+    /// <summary>The jobs a node owns under a lease, as the file says (a read in WAL mode needs no lock).</summary>
+    public static HashSet<string> JobsLeasedTo(string databasePath, string nodeId)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false, Mode = SqliteOpenMode.ReadOnly }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id FROM jobs WHERE lease_owner = $owner AND status IN ('running', 'suspending', 'resuming', 'canceling')";
+        command.Parameters.AddWithValue("$owner", nodeId);
+        using var reader = command.ExecuteReader();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
     }
 
     private static int Exec(sqlite3 db, string sql, params int[] expected)
