@@ -7,12 +7,19 @@ namespace ActorJobs.Jobs.Crash.Tests;
 /// <summary>
 /// Issue #4's crash test: a real node process runs jobs on a SQLite file and is SIGKILLed at random moments (chosen by
 /// the lines it prints, never by sleeps), restarted on the same file, killed again, and finally left to drain. A poison
-/// job takes its node down every time it runs. Two rounds freeze a node (SIGSTOP) in the middle of a job, let a second
-/// node take the file over and rescue that job, then wake the first one up as a stale lease holder next to the second.
-/// Afterwards the file and the execution record must show that every acknowledged job reached exactly one final state,
-/// that no handler started under a claim that was not the job's own or after the job was final, that a job's handlers
-/// never overlapped in a node that was alive, that attempt numbers never repeat, and that the poison was dead-lettered.
+/// job takes its node down every time it runs. Two rounds freeze a node (SIGSTOP) while it holds jobs, let a second node
+/// take the file over and rescue them, then wake the first one up as a stale lease holder next to the second.
 /// </summary>
+/// <remarks>
+/// Afterwards the file and the execution record (every handler writes <c>start JOB TYPE ATTEMPT FENCE</c> to disk before
+/// anything else) must show, for every job (<see cref="CrashAudit"/>): every acknowledged job is stored; its journal is
+/// whole and folds to its row; it has exactly one final event, the last, and a final row with no lease; its claims carry
+/// attempts 1, 2, 3... (never repeated) and a fence equal to their own sequence number; every handler start names a claim
+/// of the journal by fence and attempt, runs it once, and started before that claim's attempt ended (by its outcome or a
+/// rescue) and before the job was final, on the one clock of the machine; a job's handlers never overlap unless the node
+/// of the first was presumed dead (a node started since); an attempt recorded completed or failed by its handler has
+/// the handler's own end line; and the poison is dead-lettered after exactly its 3 attempts, all crashes.
+/// </remarks>
 public sealed class KilledNodeTests(ITestOutputHelper output) : IDisposable
 {
     private const int Rounds = 8;
@@ -205,7 +212,7 @@ public sealed class KilledNodeTests(ITestOutputHelper output) : IDisposable
         }
 
         // The file says which jobs it holds (claimed, whether or not their handler started); its stdout may lag behind.
-        var held = SqliteWriteLock.JobsLeasedTo(DatabasePath, "crash-node-a");
+        var held = SqliteFileProbe.JobsLeasedTo(DatabasePath, "crash-node-a");
         if (held.Count == 0)
         {
             Note($"round {round}: node A held no job when it froze; wake it up");
@@ -266,7 +273,7 @@ public sealed class KilledNodeTests(ITestOutputHelper output) : IDisposable
                 return false;
             }
 
-            if (SqliteWriteLock.IsFree(DatabasePath))
+            if (SqliteFileProbe.IsFree(DatabasePath))
             {
                 Note($"round {round}: froze node {lines.Name} ({tries} tries)");
                 return true;

@@ -4,7 +4,7 @@ using SQLitePCL;
 namespace ActorJobs.Jobs.Crash.Tests;
 
 /// <summary>What the test reads straight from the SQLite file while nodes run: the write lock, and the leases.</summary>
-internal static class SqliteWriteLock
+internal static class SqliteFileProbe
 {
     /// <summary>
     /// Takes the write lock without waiting and gives it back at once; false when another connection holds it. Runs on the
