@@ -60,6 +60,17 @@ internal sealed partial class WorkerActor : ReceiveActor, IWithTimers
             return;
         }
 
+        // The lease runs from the claim. If it lapsed before the handler could start (this node stalled or was frozen for
+        // longer than the lease), another node may have rescued the job and run it, or finished it, meanwhile: starting
+        // now would run it beside or after that one. Give the attempt up; the lease's expiry ends it as a crash.
+        if (start.Job.StartedAt is { } claimedAt && _runtime.Clock.GetUtcNow() >= claimedAt + _runtime.Settings.LeaseDuration)
+        {
+            LogLeaseLapsedBeforeStart(_runtime.Logger, start.Job.Id, _runtime.Settings.LeaseDuration);
+            start.JobActor.Tell(new LeaseLost(start.Job.Id));
+            _queue.Tell(new WorkerFreed(Self, Succeeded: false));
+            return;
+        }
+
         var number = ++_attemptCounter;
         var cancellation = new CancellationTokenSource();
         var attempt = new Attempt(number, start.Job, start.JobActor, cancellation);
@@ -172,6 +183,9 @@ internal sealed partial class WorkerActor : ReceiveActor, IWithTimers
         Timers.Cancel(GraceTimer);
         _queue.Tell(new WorkerFreed(Self, succeeded));
     }
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Job {JobId}: its claim's lease of {Lease} lapsed before the handler could start; the attempt is given up and ends as a crash")]
+    private static partial void LogLeaseLapsedBeforeStart(ILogger logger, string jobId, TimeSpan lease);
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Job {JobId}: the handler did not stop within {Grace} after its timeout; its attempt is ended and the handler is left to finish on its own")]
     private static partial void LogAbandoned(ILogger logger, string jobId, TimeSpan grace);
