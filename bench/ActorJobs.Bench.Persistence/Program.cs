@@ -1,5 +1,5 @@
 // Durable append and recovery throughput of the journal backends through the batching writer.
-//   scripts/with-postgres.sh dotnet run -c Release --project bench/ActorJobs.Bench.Persistence -- [--runs 5] [--recoveries 1] [--max-batch 1000] [--backend sqlite|postgresql|all] [--scenario journal|actors|all]
+//   scripts/with-postgres.sh dotnet run -c Release --project bench/ActorJobs.Bench.Persistence -- [--runs 5] [--recoveries 1] [--max-recoveries 50] [--max-batch 1000] [--backend sqlite|postgresql|all] [--scenario journal|actors|all]
 // Scenario "journal": 1,000 writers (one per job) calling the batching writer directly, each appending one event at
 // a time and awaiting its commit; recovery replays and deserializes every entity, two entities at a time per core.
 // Scenario "actors": 1,000 ReceivePersistentActors on an actor system with persistence over the batching writer,
@@ -18,6 +18,7 @@ const int EventsPerWriter = 200;
 
 var runs = 5;
 var recoveriesPerRun = 1;
+int? maxRecoveries = null;
 var maxBatchEvents = new BatchingJournalWriterOptions().MaxBatchEvents;
 var backends = new List<string> { "sqlite", "postgresql" };
 var scenarios = new List<string> { "journal", "actors" };
@@ -31,6 +32,9 @@ for (var i = 0; i < args.Length; i++)
         case "--recoveries":
             recoveriesPerRun = int.Parse(args[++i], CultureInfo.InvariantCulture);
             break;
+        case "--max-recoveries":
+            maxRecoveries = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            break;
         case "--max-batch":
             maxBatchEvents = int.Parse(args[++i], CultureInfo.InvariantCulture);
             break;
@@ -41,7 +45,7 @@ for (var i = 0; i < args.Length; i++)
             scenarios = args[++i] == "all" ? scenarios : [args[i]];
             break;
         default:
-            Console.Error.WriteLine($"unknown argument '{args[i]}'; use --runs N, --recoveries N (actor recoveries per run), --max-batch EVENTS, --backend sqlite|postgresql|all and --scenario journal|actors|all");
+            Console.Error.WriteLine($"unknown argument '{args[i]}'; use --runs N, --recoveries N (actor recoveries per run), --max-recoveries N (concurrent, default the system's), --max-batch EVENTS, --backend sqlite|postgresql|all and --scenario journal|actors|all");
             return 2;
     }
 }
@@ -181,7 +185,7 @@ async Task<(Phase Append, List<Phase> Recoveries)> MeasureActorsAsync(BenchStore
 async Task<Phase> RecoverActorsAsync(BenchStore store, IJournal journal, string[] ids)
 {
     var system = ActorSystem.Create("bench-recovery");
-    system.UsePersistence(journal, store.SnapshotStore, serializer);
+    system.UsePersistence(journal, store.SnapshotStore, serializer, maxRecoveries is { } max ? new PersistenceSettings { MaxConcurrentRecoveries = max } : null);
     var recovered = new ScenarioCountdown(Writers);
     var unused = new ScenarioCountdown(Writers);
     var cost = PhaseCost.Now(store.ServerPid);
