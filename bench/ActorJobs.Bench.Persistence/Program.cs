@@ -1,5 +1,5 @@
 // Durable append and recovery throughput of the journal backends through the batching writer.
-//   scripts/with-postgres.sh dotnet run -c Release --project bench/ActorJobs.Bench.Persistence -- [--runs 5] [--recoveries 1] [--max-recoveries 50] [--contract-recovery|--alternate-recovery] [--max-batch 1000] [--backend sqlite|postgresql|all] [--scenario journal|actors|all]
+//   scripts/with-postgres.sh dotnet run -c Release --project bench/ActorJobs.Bench.Persistence -- [--runs 5] [--recoveries 1] [--max-batch 1000] [--backend sqlite|postgresql|all] [--scenario journal|actors|all]
 // Scenario "journal": 1,000 writers (one per job) calling the batching writer directly, each appending one event at
 // a time and awaiting its commit; recovery replays and deserializes every entity, two entities at a time per core.
 // Scenario "actors": 1,000 ReceivePersistentActors on an actor system with persistence over the batching writer,
@@ -12,16 +12,12 @@ using ActorJobs.Actors;
 using ActorJobs.Bench.Persistence;
 using ActorJobs.Persistence;
 using ActorJobs.Persistence.Journal;
-using ActorJobs.Persistence.Snapshots;
 
 const int Writers = 1_000;
 const int EventsPerWriter = 200;
 
 var runs = 5;
 var recoveriesPerRun = 1;
-int? maxRecoveries = null;
-var contractRecovery = false;
-var alternateRecovery = false;
 var maxBatchEvents = new BatchingJournalWriterOptions().MaxBatchEvents;
 var backends = new List<string> { "sqlite", "postgresql" };
 var scenarios = new List<string> { "journal", "actors" };
@@ -35,15 +31,6 @@ for (var i = 0; i < args.Length; i++)
         case "--recoveries":
             recoveriesPerRun = int.Parse(args[++i], CultureInfo.InvariantCulture);
             break;
-        case "--max-recoveries":
-            maxRecoveries = int.Parse(args[++i], CultureInfo.InvariantCulture);
-            break;
-        case "--contract-recovery":
-            contractRecovery = true;
-            break;
-        case "--alternate-recovery":
-            alternateRecovery = true;
-            break;
         case "--max-batch":
             maxBatchEvents = int.Parse(args[++i], CultureInfo.InvariantCulture);
             break;
@@ -54,7 +41,7 @@ for (var i = 0; i < args.Length; i++)
             scenarios = args[++i] == "all" ? scenarios : [args[i]];
             break;
         default:
-            Console.Error.WriteLine($"unknown argument '{args[i]}'; use --runs N, --recoveries N (actor recoveries per run), --max-recoveries N (concurrent, default the system's), --contract-recovery (or --alternate-recovery), --max-batch EVENTS, --backend sqlite|postgresql|all and --scenario journal|actors|all");
+            Console.Error.WriteLine($"unknown argument '{args[i]}'; use --runs N, --recoveries N (actor recoveries per run), --max-batch EVENTS, --backend sqlite|postgresql|all and --scenario journal|actors|all");
             return 2;
     }
 }
@@ -87,7 +74,7 @@ foreach (var backend in backends)
             Console.WriteLine($"  {backend} {scenario,-7} run {run}: append   {append.Rate,10:N0} events/s ({append.CostPerEvent})");
             foreach (var phase in recovery)
             {
-                Console.WriteLine($"  {backend} {scenario,-7} run {run}: recovery {phase.Rate,10:N0} events/s ({phase.CostPerEvent}) {phase.Label}");
+                Console.WriteLine($"  {backend} {scenario,-7} run {run}: recovery {phase.Rate,10:N0} events/s ({phase.CostPerEvent})");
             }
         }
     }
@@ -185,19 +172,16 @@ async Task<(Phase Append, List<Phase> Recoveries)> MeasureActorsAsync(BenchStore
     var recoveries = new List<Phase>();
     for (var i = 0; i < recoveriesPerRun; i++)
     {
-        recoveries.Add(await RecoverActorsAsync(store, writer, ids, contractRecovery || (alternateRecovery && i % 2 == 0)));
+        recoveries.Add(await RecoverActorsAsync(store, writer, ids));
     }
 
     return (append, recoveries);
 }
 
-async Task<Phase> RecoverActorsAsync(BenchStore store, IJournal journal, string[] ids, bool throughContracts)
+async Task<Phase> RecoverActorsAsync(BenchStore store, IJournal journal, string[] ids)
 {
     var system = ActorSystem.Create("bench-recovery");
-    // Wrapped, the snapshot store is one the journal cannot recognize, so actors recover through the contracts alone
-    // (snapshot lookup, replay, highest number) rather than a backend's one-query path: the before of that change.
-    var snapshots = throughContracts ? new OpaqueSnapshotStore(store.SnapshotStore) : store.SnapshotStore;
-    system.UsePersistence(journal, snapshots, serializer, maxRecoveries is { } max ? new PersistenceSettings { MaxConcurrentRecoveries = max } : null);
+    system.UsePersistence(journal, store.SnapshotStore, serializer);
     var recovered = new ScenarioCountdown(Writers);
     var unused = new ScenarioCountdown(Writers);
     var cost = PhaseCost.Now(store.ServerPid);
@@ -209,7 +193,7 @@ async Task<Phase> RecoverActorsAsync(BenchStore store, IJournal journal, string[
 
     await recovered.Done.WaitAsync(TimeSpan.FromMinutes(5));
     stopwatch.Stop();
-    var recovery = new Phase(recovered.Events, stopwatch.Elapsed, PhaseCost.Now(store.ServerPid).Since(cost), throughContracts ? "contracts" : "");
+    var recovery = new Phase(recovered.Events, stopwatch.Elapsed, PhaseCost.Now(store.ServerPid).Since(cost));
     await system.Terminate();
     if (recovered.Events != (long)Writers * EventsPerWriter)
     {
@@ -233,22 +217,8 @@ static double MedianOf(IEnumerable<double> values)
 static string MedianCost(List<Phase> phases) => string.Create(CultureInfo.InvariantCulture,
     $"median cpu {MedianOf(phases.Select(p => p.Cost.ClientCpu.TotalMicroseconds / p.Events)):F2}+{MedianOf(phases.Select(p => p.Cost.ServerCpu.TotalMicroseconds / p.Events)):F2} µs/event (here+server), {MedianOf(phases.Select(p => (double)p.Cost.AllocatedBytes / p.Events)):F0} B/event");
 
-/// <summary>A snapshot store seen only through its contract.</summary>
-internal sealed class OpaqueSnapshotStore(ISnapshotStore inner) : ISnapshotStore
-{
-    public Task SaveAsync(StoredSnapshot snapshot, CancellationToken cancellationToken = default) => inner.SaveAsync(snapshot, cancellationToken);
-
-    public Task<StoredSnapshot?> LoadAsync(string persistenceId, SnapshotSelectionCriteria criteria, CancellationToken cancellationToken = default) =>
-        inner.LoadAsync(persistenceId, criteria, cancellationToken);
-
-    public Task DeleteAsync(SnapshotMetadata metadata, CancellationToken cancellationToken = default) => inner.DeleteAsync(metadata, cancellationToken);
-
-    public Task DeleteAsync(string persistenceId, SnapshotSelectionCriteria criteria, CancellationToken cancellationToken = default) =>
-        inner.DeleteAsync(persistenceId, criteria, cancellationToken);
-}
-
 /// <summary>One timed phase: how many events, how long, and what it cost.</summary>
-internal readonly record struct Phase(long Events, TimeSpan Elapsed, PhaseCost Cost, string Label = "")
+internal readonly record struct Phase(long Events, TimeSpan Elapsed, PhaseCost Cost)
 {
     public double Rate => Events / Elapsed.TotalSeconds;
 

@@ -4,7 +4,6 @@ using System.Runtime.InteropServices;
 using ActorJobs.Persistence.Journal;
 using ActorJobs.Persistence.PostgreSql.Projections;
 using ActorJobs.Persistence.PostgreSql.Queries;
-using ActorJobs.Persistence.Snapshots;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -33,7 +32,7 @@ namespace ActorJobs.Persistence.PostgreSql;
 /// <para>Rows go in sorted by (persistence id, sequence number), so two batches that touch the same entities
 /// take their row locks in the same order and cannot deadlock each other.</para>
 /// </remarks>
-public sealed class PostgreSqlJournal : IJournal, IRecoveryReader, IAsyncDisposable
+public sealed class PostgreSqlJournal : IJournal, IAsyncDisposable
 {
     private const int MaxCollisionRetries = 10;
 
@@ -124,46 +123,6 @@ public sealed class PostgreSqlJournal : IJournal, IRecoveryReader, IAsyncDisposa
                 reader.GetFieldValue<DateTimeOffset>(3),
                 reader.IsDBNull(4) ? null : reader.GetString(4),
                 StoredTags.Decode(reader.IsDBNull(5) ? null : reader.GetString(5)));
-        }
-    }
-
-    /// <summary>
-    /// One statement instead of a snapshot lookup, a replay and a highest-number read, each a round trip on a pooled
-    /// connection: for a recovering actor those round trips cost more, here and on the server, than its events.
-    /// </summary>
-    bool IRecoveryReader.ReadsSnapshotsOf(ISnapshotStore snapshotStore) =>
-        snapshotStore is PostgreSqlSnapshotStore snapshots && snapshots.ConnectionString == _dataSource.ConnectionString;
-
-    async IAsyncEnumerable<object> IRecoveryReader.ReadRecoveryAsync(string persistenceId, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(persistenceId);
-        await using var command = _dataSource.CreateCommand(JournalQueries.SelectRecovery);
-        command.Parameters.Add(new NpgsqlParameter<string>("persistence_id", persistenceId));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            switch (reader.GetInt32(0))
-            {
-                case 0:
-                    yield return new StoredSnapshot(
-                        new SnapshotMetadata(persistenceId, reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(4)),
-                        reader.GetString(2),
-                        reader.GetFieldValue<byte[]>(3));
-                    break;
-                case 1:
-                    yield return new StoredEvent(
-                        persistenceId,
-                        reader.GetInt64(1),
-                        reader.GetString(2),
-                        reader.GetFieldValue<byte[]>(3),
-                        reader.GetFieldValue<DateTimeOffset>(4),
-                        reader.IsDBNull(5) ? null : reader.GetString(5),
-                        StoredTags.Decode(reader.IsDBNull(6) ? null : reader.GetString(6)));
-                    break;
-                default:
-                    yield return new RecoveryEnd(reader.GetInt64(1));
-                    break;
-            }
         }
     }
 

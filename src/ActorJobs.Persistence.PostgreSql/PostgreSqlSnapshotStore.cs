@@ -16,9 +16,6 @@ public sealed class PostgreSqlSnapshotStore : ISnapshotStore, IAsyncDisposable
     /// <exception cref="ArgumentException">The connection string is not usable.</exception>
     public PostgreSqlSnapshotStore(PostgreSqlPersistenceOptions options) => _dataSource = PostgreSqlDataSources.Create(options);
 
-    /// <summary>The data source's connection string, by which a journal recognizes the database it shares.</summary>
-    internal string ConnectionString => _dataSource.ConnectionString;
-
     /// <inheritdoc />
     public async Task SaveAsync(StoredSnapshot snapshot, CancellationToken cancellationToken = default)
     {

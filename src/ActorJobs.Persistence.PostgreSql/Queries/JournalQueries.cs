@@ -50,32 +50,6 @@ internal static class JournalQueries
         """;
 
     /// <summary>
-    /// Everything an actor's recovery reads, in one statement and so from one consistent view: the entity's latest
-    /// snapshot (part 0: sequence_nr, created_at, manifest, payload), the events after it that are not deleted (part
-    /// 1: the columns of <see cref="SelectEventRange"/>), and its highest number, deleted or not (part 2).
-    /// </summary>
-    public const string SelectRecovery =
-        """
-        WITH snapshot AS MATERIALIZED (
-            SELECT sequence_nr, created_at, manifest, payload
-            FROM snapshots
-            WHERE persistence_id = @persistence_id
-            ORDER BY sequence_nr DESC
-            LIMIT 1)
-        SELECT 0 AS part, sequence_nr, manifest, payload, created_at AS written_at, NULL::text AS writer_id, NULL::text AS tags
-        FROM snapshot
-        UNION ALL
-        SELECT 1, sequence_nr, manifest, payload, written_at, writer_id, tags
-        FROM journal
-        WHERE persistence_id = @persistence_id AND sequence_nr > COALESCE((SELECT sequence_nr FROM snapshot), 0) AND NOT deleted
-        UNION ALL
-        SELECT 2, COALESCE(max(sequence_nr), 0), NULL, NULL, NULL, NULL, NULL
-        FROM journal
-        WHERE persistence_id = @persistence_id
-        ORDER BY part, sequence_nr
-        """;
-
-    /// <summary>
     /// Deletes events up to a number by blanking them into tombstones rather than removing their rows. Every number up
     /// to the highest thus keeps a row, so the unique fence catches any write based on a stale highest number (see
     /// <see cref="PostgreSqlJournal"/>), and the highest number survives deletion.

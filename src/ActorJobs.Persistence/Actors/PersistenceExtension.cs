@@ -33,7 +33,6 @@ public sealed class PersistenceExtension
         Serializer = serializer;
         Settings = settings;
         RecoveryPermits = new RecoveryPermits(settings.MaxConcurrentRecoveries);
-        RecoveryReader = journal is IRecoveryReader reader && reader.ReadsSnapshotsOf(snapshotStore) ? reader : null;
     }
 
     /// <summary>The journal.</summary>
@@ -47,9 +46,6 @@ public sealed class PersistenceExtension
 
     /// <summary>The settings.</summary>
     public PersistenceSettings Settings { get; }
-
-    /// <summary>The journal's one-query recovery read, when it reads this snapshot store's snapshots too; otherwise null.</summary>
-    internal IRecoveryReader? RecoveryReader { get; }
 
     /// <summary>The gate every recovery passes (see <see cref="PersistenceSettings.MaxConcurrentRecoveries"/>).</summary>
     internal RecoveryPermits RecoveryPermits { get; }

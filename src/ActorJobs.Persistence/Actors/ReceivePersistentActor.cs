@@ -240,57 +240,32 @@ public abstract partial class ReceivePersistentActor : ReceiveActor
             ticket = _recoveryTicket = persistence.RecoveryPermits.Request();
             await ticket.WhenGranted;
             var persistenceId = PersistenceId;
-            if (persistence.RecoveryReader is { } reader)
+            var from = 1L;
+            var snapshot = await persistence.SnapshotStore.LoadAsync(persistenceId, SnapshotSelectionCriteria.Latest);
+            if (snapshot is not null)
             {
-                // One query: the latest snapshot, the events after it, the highest number.
-                await foreach (var item in reader.ReadRecoveryAsync(persistenceId))
-                {
-                    switch (item)
-                    {
-                        case StoredSnapshot snapshot:
-                            current = OfferOf(persistence, snapshot);
-                            Apply(current, isEvent: false);
-                            break;
-                        case StoredEvent stored:
-                            current = stored;
-                            var @event = persistence.Serializer.DeserializeEvent(stored);
-                            current = @event;
-                            _lastSequenceNr = stored.SequenceNr;
-                            Apply(@event, isEvent: true);
-                            break;
-                        case RecoveryEnd end:
-                            _lastSequenceNr = Math.Max(_lastSequenceNr, end.HighestSequenceNr);
-                            break;
-                    }
-                }
+                var state = persistence.Serializer.DeserializeSnapshot(snapshot);
+                _lastSequenceNr = snapshot.Metadata.SequenceNr;
+                from = _lastSequenceNr + 1;
+                current = new SnapshotOffer(snapshot.Metadata, state);
+                Apply(current, isEvent: false);
             }
-            else
+            var replayed = false;
+            await foreach (var stored in persistence.Journal.ReplayAsync(persistenceId, from, long.MaxValue, long.MaxValue))
             {
-                var from = 1L;
-                var snapshot = await persistence.SnapshotStore.LoadAsync(persistenceId, SnapshotSelectionCriteria.Latest);
-                if (snapshot is not null)
-                {
-                    current = OfferOf(persistence, snapshot);
-                    from = _lastSequenceNr + 1;
-                    Apply(current, isEvent: false);
-                }
-                var replayed = false;
-                await foreach (var stored in persistence.Journal.ReplayAsync(persistenceId, from, long.MaxValue, long.MaxValue))
-                {
-                    current = stored;
-                    var @event = persistence.Serializer.DeserializeEvent(stored);
-                    current = @event;
-                    _lastSequenceNr = stored.SequenceNr;
-                    replayed = true;
-                    Apply(@event, isEvent: true);
-                }
-                // An unbounded replay that returned events ended at the highest number. Otherwise the events may have
-                // been deleted, and deleted events do not lower the highest number: ask, so that none is ever reused.
-                if (!replayed)
-                {
-                    var highest = await persistence.Journal.ReadHighestSequenceNrAsync(persistenceId);
-                    _lastSequenceNr = Math.Max(_lastSequenceNr, highest);
-                }
+                current = stored;
+                var @event = persistence.Serializer.DeserializeEvent(stored);
+                current = @event;
+                _lastSequenceNr = stored.SequenceNr;
+                replayed = true;
+                Apply(@event, isEvent: true);
+            }
+            // An unbounded replay that returned events ended at the highest number. Otherwise the events may have been
+            // deleted, and deleted events do not lower the highest number: ask, so that none is ever reused.
+            if (!replayed)
+            {
+                var highest = await persistence.Journal.ReadHighestSequenceNrAsync(persistenceId);
+                _lastSequenceNr = Math.Max(_lastSequenceNr, highest);
             }
             _nextSequenceNr = _lastSequenceNr;
             IsRecovering = false;
@@ -307,14 +282,6 @@ public abstract partial class ReceivePersistentActor : ReceiveActor
             ticket?.Return();
             _recoveryTicket = null;
         }
-    }
-
-    // The offer of a loaded snapshot, whose number recovery then continues from.
-    private SnapshotOffer OfferOf(PersistenceExtension persistence, StoredSnapshot snapshot)
-    {
-        var state = persistence.Serializer.DeserializeSnapshot(snapshot);
-        _lastSequenceNr = snapshot.Metadata.SequenceNr;
-        return new SnapshotOffer(snapshot.Metadata, state);
     }
 
     private void Apply(object message, bool isEvent)

@@ -22,7 +22,7 @@ namespace ActorJobs.Persistence.Journal;
 /// caller gets the real outcome. Reads and deletes go straight to the backend. The writer does not own the backend:
 /// dispose the writer first (it drains what is pending), then the backend.</para>
 /// </remarks>
-public sealed partial class BatchingJournalWriter : IJournal, IRecoveryReader, IAsyncDisposable
+public sealed partial class BatchingJournalWriter : IJournal, IAsyncDisposable
 {
     private static readonly IReadOnlyList<AtomicWriteResult> OneWritten = Array.AsReadOnly([AtomicWriteResult.Written]);
 
@@ -98,13 +98,6 @@ public sealed partial class BatchingJournalWriter : IJournal, IRecoveryReader, I
     /// <inheritdoc />
     public Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default) =>
         _store.DeleteMessagesToAsync(persistenceId, toSequenceNr, cancellationToken);
-
-    // Recovery reads go straight to the backend, like replays, when it has the one-query path.
-    bool IRecoveryReader.ReadsSnapshotsOf(Snapshots.ISnapshotStore snapshotStore) =>
-        _store is IRecoveryReader reader && reader.ReadsSnapshotsOf(snapshotStore);
-
-    IAsyncEnumerable<object> IRecoveryReader.ReadRecoveryAsync(string persistenceId, CancellationToken cancellationToken) =>
-        ((IRecoveryReader)_store).ReadRecoveryAsync(persistenceId, cancellationToken);
 
     /// <summary>Stops taking writes, writes what is already queued, tells its callers, and waits for the writer loop to end.</summary>
     public async ValueTask DisposeAsync()

@@ -18,30 +18,6 @@ public sealed class PostgreSqlJournalTests : IAsyncLifetime
     public Task DisposeAsync() => TestPostgres.DropSchemaAsync(_connectionString);
 
     [Fact]
-    public async Task Actors_recover_in_one_query_only_when_the_snapshot_store_shares_the_journal_s_database()
-    {
-        var options = new PostgreSqlPersistenceOptions { ConnectionString = _connectionString };
-        await using var journal = await PostgreSqlJournal.OpenAsync(options);
-        await using var writer = new BatchingJournalWriter(journal);
-        await using var snapshots = new PostgreSqlSnapshotStore(options);
-        var otherSchema = await TestPostgres.CreateSchemaAsync();
-        try
-        {
-            await using var elsewhere = new PostgreSqlSnapshotStore(new PostgreSqlPersistenceOptions { ConnectionString = otherSchema });
-            var serializer = TestEvents.CreateSerializer();
-
-            Assert.Same(writer, new PersistenceExtension(writer, snapshots, serializer).RecoveryReader);
-            Assert.Same(journal, new PersistenceExtension(journal, snapshots, serializer).RecoveryReader);
-            Assert.Null(new PersistenceExtension(writer, elsewhere, serializer).RecoveryReader);
-            Assert.Null(new PersistenceExtension(writer, new ActorJobs.Persistence.InMemory.InMemorySnapshotStore(), serializer).RecoveryReader);
-        }
-        finally
-        {
-            await TestPostgres.DropSchemaAsync(otherSchema);
-        }
-    }
-
-    [Fact]
     public async Task Nodes_migrating_together_apply_each_step_once()
     {
         var nodes = Enumerable.Range(0, 4).Select(_ => Task.Run(() => PostgreSqlSchema.MigrateAsync(PostgreSqlJournalConformanceTests.PostgresStore.Options(_connectionString))));

@@ -7,8 +7,8 @@ using ActorJobs.Persistence.Tests.Support;
 
 namespace ActorJobs.Persistence.Tests.Conformance;
 
-// A persistent actor recovering from this backend, through the batching writer as in production. Backends that read
-// a recovery in one query (PostgreSQL) and those that go through the contracts must give the actor the same.
+// A persistent actor recovering from this backend, through the batching writer as in production: snapshot, events after
+// it, the highest number when they were deleted, and a failure that names the entity.
 public abstract partial class JournalConformanceTests
 {
     private static readonly TimeSpan RecoveryWait = TimeSpan.FromSeconds(10);
