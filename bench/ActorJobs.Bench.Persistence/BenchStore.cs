@@ -15,6 +15,9 @@ internal abstract class BenchStore : IAsyncDisposable
 
     public abstract ISnapshotStore SnapshotStore { get; }
 
+    /// <summary>The database server's main process, whose CPU the phases report; null when the store runs in this process.</summary>
+    public virtual int? ServerPid => null;
+
     public abstract ValueTask DisposeAsync();
 
     public static async Task<BenchStore> CreateAsync(string backend) => backend switch
@@ -59,9 +62,11 @@ internal abstract class BenchStore : IAsyncDisposable
         }
     }
 
-    private sealed class PostgresBenchStore(string connectionString, string schema, PostgreSqlJournal journal, PostgreSqlSnapshotStore snapshots) : BenchStore
+    private sealed class PostgresBenchStore(string connectionString, string schema, PostgreSqlJournal journal, PostgreSqlSnapshotStore snapshots, int? postmasterPid) : BenchStore
     {
         public override string Name => "PostgreSQL (fsync=on, synchronous_commit=on)";
+
+        public override int? ServerPid => postmasterPid;
 
         public override IJournal Journal => journal;
 
@@ -80,7 +85,7 @@ internal abstract class BenchStore : IAsyncDisposable
             var options = new PostgreSqlPersistenceOptions { ConnectionString = connectionString };
             var journal = await PostgreSqlJournal.OpenAsync(options);
             await CheckDurableAsync(server);
-            return new PostgresBenchStore(server, schema, journal, new PostgreSqlSnapshotStore(options));
+            return new PostgresBenchStore(server, schema, journal, new PostgreSqlSnapshotStore(options), await PostmasterPidAsync(server));
         }
 
         public override async ValueTask DisposeAsync()
@@ -102,6 +107,23 @@ internal abstract class BenchStore : IAsyncDisposable
                     throw new InvalidOperationException($"PostgreSQL runs with {setting} off; the benchmark measures durable commits only.");
                 }
             }
+        }
+
+        // The parent of this session's backend process; null when the server is not on this machine's /proc.
+        private static async Task<int?> PostmasterPidAsync(string server)
+        {
+            await using var connection = new NpgsqlConnection(server);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT pg_backend_pid()", connection);
+            var backend = (int)(await command.ExecuteScalarAsync())!;
+            var stat = $"/proc/{backend}/stat";
+            if (!File.Exists(stat))
+            {
+                return null;
+            }
+
+            var text = await File.ReadAllTextAsync(stat);
+            return int.Parse(text[(text.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
         }
 
         private static async Task ExecuteAsync(string connectionString, string sql)

@@ -1,5 +1,5 @@
 // Durable append and recovery throughput of the journal backends through the batching writer.
-//   scripts/with-postgres.sh dotnet run -c Release --project bench/ActorJobs.Bench.Persistence -- [--runs 5] [--max-batch 1000] [--backend sqlite|postgresql|all] [--scenario journal|actors|all]
+//   scripts/with-postgres.sh dotnet run -c Release --project bench/ActorJobs.Bench.Persistence -- [--runs 5] [--recoveries 1] [--max-batch 1000] [--backend sqlite|postgresql|all] [--scenario journal|actors|all]
 // Scenario "journal": 1,000 writers (one per job) calling the batching writer directly, each appending one event at
 // a time and awaiting its commit; recovery replays and deserializes every entity, two entities at a time per core.
 // Scenario "actors": 1,000 ReceivePersistentActors on an actor system with persistence over the batching writer,
@@ -17,6 +17,7 @@ const int Writers = 1_000;
 const int EventsPerWriter = 200;
 
 var runs = 5;
+var recoveriesPerRun = 1;
 var maxBatchEvents = new BatchingJournalWriterOptions().MaxBatchEvents;
 var backends = new List<string> { "sqlite", "postgresql" };
 var scenarios = new List<string> { "journal", "actors" };
@@ -26,6 +27,9 @@ for (var i = 0; i < args.Length; i++)
     {
         case "--runs":
             runs = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            break;
+        case "--recoveries":
+            recoveriesPerRun = int.Parse(args[++i], CultureInfo.InvariantCulture);
             break;
         case "--max-batch":
             maxBatchEvents = int.Parse(args[++i], CultureInfo.InvariantCulture);
@@ -37,7 +41,7 @@ for (var i = 0; i < args.Length; i++)
             scenarios = args[++i] == "all" ? scenarios : [args[i]];
             break;
         default:
-            Console.Error.WriteLine($"unknown argument '{args[i]}'; use --runs N, --max-batch EVENTS, --backend sqlite|postgresql|all and --scenario journal|actors|all");
+            Console.Error.WriteLine($"unknown argument '{args[i]}'; use --runs N, --recoveries N (actor recoveries per run), --max-batch EVENTS, --backend sqlite|postgresql|all and --scenario journal|actors|all");
             return 2;
     }
 }
@@ -47,8 +51,7 @@ Console.WriteLine($"{Writers:N0} writers x {EventsPerWriter} events, batches of 
 
 foreach (var backend in backends)
 {
-    var appendRates = scenarios.ToDictionary(scenario => scenario, _ => new List<double>());
-    var recoveryRates = scenarios.ToDictionary(scenario => scenario, _ => new List<double>());
+    var results = scenarios.ToDictionary(scenario => scenario, _ => new List<(Phase Append, List<Phase> Recoveries)>());
     var name = backend;
     for (var run = 0; run <= runs; run++)
     {
@@ -58,7 +61,7 @@ foreach (var backend in backends)
             name = store.Name;
             var (append, recovery) = scenario switch
             {
-                "journal" => (await MeasureAppendAsync(store.Journal), await MeasureRecoveryAsync(store.Journal)),
+                "journal" => (await MeasureAppendAsync(store), [await MeasureRecoveryAsync(store)]),
                 "actors" => await MeasureActorsAsync(store),
                 _ => throw new ArgumentException($"Unknown scenario '{scenario}': use journal, actors or all."),
             };
@@ -67,23 +70,29 @@ foreach (var backend in backends)
                 continue;
             }
 
-            appendRates[scenario].Add(append);
-            recoveryRates[scenario].Add(recovery);
-            Console.WriteLine($"  {backend} {scenario,-7} run {run}: append {append,10:N0} events/s   recovery {recovery,10:N0} events/s");
+            results[scenario].Add((append, recovery));
+            Console.WriteLine($"  {backend} {scenario,-7} run {run}: append   {append.Rate,10:N0} events/s ({append.CostPerEvent})");
+            foreach (var phase in recovery)
+            {
+                Console.WriteLine($"  {backend} {scenario,-7} run {run}: recovery {phase.Rate,10:N0} events/s ({phase.CostPerEvent})");
+            }
         }
     }
 
     foreach (var scenario in scenarios)
     {
-        Console.WriteLine($"{name}, {scenario}: median append {Median(appendRates[scenario]):N0} events/s ({Range(appendRates[scenario])}), median recovery {Median(recoveryRates[scenario]):N0} events/s ({Range(recoveryRates[scenario])})");
+        var appends = results[scenario].Select(r => r.Append).ToList();
+        var recoveries = results[scenario].SelectMany(r => r.Recoveries).ToList();
+        Console.WriteLine($"{name}, {scenario}: median append {Median(appends.Select(p => p.Rate))} events/s ({Range(appends.Select(p => p.Rate))}), {MedianCost(appends)}");
+        Console.WriteLine($"{name}, {scenario}: median recovery {Median(recoveries.Select(p => p.Rate))} events/s ({Range(recoveries.Select(p => p.Rate))}), {MedianCost(recoveries)}");
     }
 }
 
 return 0;
 
-async Task<double> MeasureAppendAsync(IJournal store)
+async Task<Phase> MeasureAppendAsync(BenchStore store)
 {
-    await using var writer = new BatchingJournalWriter(store, new BatchingJournalWriterOptions { MaxBatchEvents = maxBatchEvents });
+    await using var writer = new BatchingJournalWriter(store.Journal, new BatchingJournalWriterOptions { MaxBatchEvents = maxBatchEvents });
     var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     var stopwatch = new Stopwatch();
     var actors = Enumerable.Range(0, Writers).Select(actor => Task.Run(async () =>
@@ -101,21 +110,23 @@ async Task<double> MeasureAppendAsync(IJournal store)
         }
     })).ToList();
 
+    var cost = PhaseCost.Now(store.ServerPid);
     stopwatch.Start();
     start.SetResult();
     await Task.WhenAll(actors);
     stopwatch.Stop();
-    return Writers * EventsPerWriter / stopwatch.Elapsed.TotalSeconds;
+    return new Phase(Writers * EventsPerWriter, stopwatch.Elapsed, PhaseCost.Now(store.ServerPid).Since(cost));
 }
 
-async Task<double> MeasureRecoveryAsync(IJournal store)
+async Task<Phase> MeasureRecoveryAsync(BenchStore store)
 {
+    var cost = PhaseCost.Now(store.ServerPid);
     var stopwatch = Stopwatch.StartNew();
     var recovered = 0L;
     await Parallel.ForEachAsync(Enumerable.Range(0, Writers), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount * 2 }, async (actor, cancellationToken) =>
     {
         var count = 0;
-        await foreach (var stored in store.ReplayAsync($"job-{actor:D4}", 1, long.MaxValue, long.MaxValue, cancellationToken))
+        await foreach (var stored in store.Journal.ReplayAsync($"job-{actor:D4}", 1, long.MaxValue, long.MaxValue, cancellationToken))
         {
             _ = (JobProgressed)serializer.DeserializeEvent(stored);
             count++;
@@ -129,10 +140,10 @@ async Task<double> MeasureRecoveryAsync(IJournal store)
         Interlocked.Add(ref recovered, count);
     });
     stopwatch.Stop();
-    return recovered / stopwatch.Elapsed.TotalSeconds;
+    return new Phase(recovered, stopwatch.Elapsed, PhaseCost.Now(store.ServerPid).Since(cost));
 }
 
-async Task<(double Append, double Recovery)> MeasureActorsAsync(BenchStore store)
+async Task<(Phase Append, List<Phase> Recoveries)> MeasureActorsAsync(BenchStore store)
 {
     await using var writer = new BatchingJournalWriter(store.Journal, new BatchingJournalWriterOptions { MaxBatchEvents = maxBatchEvents });
     var ids = Enumerable.Range(0, Writers).Select(actor => $"job-{actor:D4}").ToArray();
@@ -144,6 +155,7 @@ async Task<(double Append, double Recovery)> MeasureActorsAsync(BenchStore store
     var persisted = new ScenarioCountdown(Writers);
     var jobs = ids.Select(id => system.ActorOf(Props.Create(() => new ProgressingJob(id, EventsPerWriter, started, persisted)))).ToArray();
     await started.Done;
+    var cost = PhaseCost.Now(store.ServerPid);
     var stopwatch = Stopwatch.StartNew();
     foreach (var job in jobs)
     {
@@ -152,34 +164,63 @@ async Task<(double Append, double Recovery)> MeasureActorsAsync(BenchStore store
 
     await persisted.Done.WaitAsync(TimeSpan.FromMinutes(5));
     stopwatch.Stop();
-    var append = persisted.Events / stopwatch.Elapsed.TotalSeconds;
+    var append = new Phase(persisted.Events, stopwatch.Elapsed, PhaseCost.Now(store.ServerPid).Since(cost));
     await system.Terminate();
 
-    // Recovery: fresh jobs with the same ids on a fresh system.
-    system = ActorSystem.Create("bench-recovery");
-    system.UsePersistence(writer, store.SnapshotStore, serializer);
+    // Recovery: fresh jobs with the same ids on a fresh system, as many times as asked (the first is the one the bar
+    // is about; later ones replay a store whose pages the OS and the database already hold).
+    var recoveries = new List<Phase>();
+    for (var i = 0; i < recoveriesPerRun; i++)
+    {
+        recoveries.Add(await RecoverActorsAsync(store, writer, ids));
+    }
+
+    return (append, recoveries);
+}
+
+async Task<Phase> RecoverActorsAsync(BenchStore store, IJournal journal, string[] ids)
+{
+    var system = ActorSystem.Create("bench-recovery");
+    system.UsePersistence(journal, store.SnapshotStore, serializer);
     var recovered = new ScenarioCountdown(Writers);
-    stopwatch.Restart();
+    var unused = new ScenarioCountdown(Writers);
+    var cost = PhaseCost.Now(store.ServerPid);
+    var stopwatch = Stopwatch.StartNew();
     foreach (var id in ids)
     {
-        system.ActorOf(Props.Create(() => new ProgressingJob(id, EventsPerWriter, recovered, persisted)));
+        system.ActorOf(Props.Create(() => new ProgressingJob(id, EventsPerWriter, recovered, unused)));
     }
 
     await recovered.Done.WaitAsync(TimeSpan.FromMinutes(5));
     stopwatch.Stop();
+    var recovery = new Phase(recovered.Events, stopwatch.Elapsed, PhaseCost.Now(store.ServerPid).Since(cost));
     await system.Terminate();
     if (recovered.Events != (long)Writers * EventsPerWriter)
     {
         throw new InvalidOperationException($"The jobs recovered {recovered.Events} events, not {Writers * EventsPerWriter}.");
     }
 
-    return (append, recovered.Events / stopwatch.Elapsed.TotalSeconds);
+    return recovery;
 }
 
-static string Range(List<double> values) => values.Count == 0 ? "no runs" : $"range {values.Min():N0}–{values.Max():N0}";
+static string Range(IEnumerable<double> values) => values.Any() ? $"range {values.Min():N0}–{values.Max():N0}" : "no runs";
 
-static double Median(List<double> values)
+static string Median(IEnumerable<double> values) => MedianOf(values).ToString("N0", CultureInfo.InvariantCulture);
+
+static double MedianOf(IEnumerable<double> values)
 {
     var sorted = values.Order().ToList();
-    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    return sorted.Count == 0 ? double.NaN
+        : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+}
+
+static string MedianCost(List<Phase> phases) => string.Create(CultureInfo.InvariantCulture,
+    $"median cpu {MedianOf(phases.Select(p => p.Cost.ClientCpu.TotalMicroseconds / p.Events)):F2}+{MedianOf(phases.Select(p => p.Cost.ServerCpu.TotalMicroseconds / p.Events)):F2} µs/event (here+server), {MedianOf(phases.Select(p => (double)p.Cost.AllocatedBytes / p.Events)):F0} B/event");
+
+/// <summary>One timed phase: how many events, how long, and what it cost.</summary>
+internal readonly record struct Phase(long Events, TimeSpan Elapsed, PhaseCost Cost)
+{
+    public double Rate => Events / Elapsed.TotalSeconds;
+
+    public string CostPerEvent => Cost.PerEvent(Events);
 }

@@ -16,12 +16,14 @@ namespace ActorJobs.Persistence.PostgreSql;
 /// </summary>
 /// <remarks>
 /// <para>How the fence holds between nodes: the batch decides on the highest numbers it knows, then inserts with
-/// <c>ON CONFLICT DO NOTHING</c>. If another node wrote one of those numbers in the meantime, PostgreSQL makes the
-/// insert wait for that node's transaction and then skips the taken row, so fewer rows arrive than were sent. The
+/// a plain <c>INSERT</c>. If another node wrote one of those numbers in the meantime, PostgreSQL makes the insert
+/// wait for that node's transaction and then fails it on the unique (persistence id, sequence number). The
 /// batch then rolls back to a savepoint taken just before the insert (dropping the insert and the projections), reads
 /// the highest numbers again (READ COMMITTED: the rival's commit is now visible), rejects the writes that lost, and
 /// inserts the rest. A lost write is therefore rejected whole, and the other writes of the batch still commit. The
-/// unique constraint makes a double write impossible; the row count makes it visible.</para>
+/// unique constraint makes a double write impossible and its violation makes it visible. (<c>ON CONFLICT DO NOTHING</c>
+/// would say the same through the row count, but a speculative insert checks the index twice and logs an extra WAL
+/// record per row, on the statement that carries every event of the batch.)</para>
 /// <para>Because of that, the highest numbers may come from memory: the journal remembers them for the entities it
 /// wrote, and reads only the ones it does not know. A remembered number can only be too low (numbers never go down),
 /// and a write based on a too-low number always hits an existing row, since deleting events keeps every row as a
@@ -323,7 +325,17 @@ public sealed partial class PostgreSqlJournal : IJournal, IAsyncDisposable
         batch.BatchCommands.Add(insert);
         AddProjectionCommands(batch, plan.AcceptedWrites);
 
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == JournalQueries.SequenceNrConstraint)
+        {
+            // Another writer took one of the numbers: nothing of the insert or the projections stands. The caller rolls
+            // back to the savepoint and decides again on the numbers as they are now.
+            return -1;
+        }
+
         return insert.RecordsAffected;
     }
 

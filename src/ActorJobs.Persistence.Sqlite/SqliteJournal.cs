@@ -3,6 +3,7 @@ using ActorJobs.Persistence.Journal;
 using ActorJobs.Persistence.Sqlite.Projections;
 using ActorJobs.Persistence.Sqlite.Queries;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace ActorJobs.Persistence.Sqlite;
 
@@ -163,24 +164,43 @@ public sealed class SqliteJournal : IJournal, IDisposable
     {
         ArgumentNullException.ThrowIfNull(persistenceId);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var connection = _database.OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = JournalQueries.SelectEventRange;
-        command.Parameters.AddWithValue("$persistence_id", persistenceId);
-        command.Parameters.AddWithValue("$from_sequence_nr", fromSequenceNr);
-        command.Parameters.AddWithValue("$to_sequence_nr", toSequenceNr);
-        command.Parameters.AddWithValue("$max", max);
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var reader = _database.Readers.Rent();
+        sqlite3_stmt? statement = null;
+        var failed = false;
+        try
         {
-            yield return new StoredEvent(
-                persistenceId,
-                reader.GetInt64(0),
-                reader.GetString(1),
-                reader.GetFieldValue<byte[]>(2),
-                JournalTimestamp.FromUnixMicroseconds(reader.GetInt64(3)),
-                reader.IsDBNull(4) ? null : reader.GetString(4),
-                StoredTags.Decode(reader.IsDBNull(5) ? null : reader.GetString(5)));
+            while (true)
+            {
+                StoredEvent? stored;
+                try
+                {
+                    statement ??= reader.StartEventRange(persistenceId, fromSequenceNr, toSequenceNr, max);
+                    stored = reader.TryReadEvent(statement, persistenceId);
+                }
+                catch
+                {
+                    failed = true;
+                    throw;
+                }
+
+                if (stored is null)
+                {
+                    break;
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                yield return stored;
+            }
+        }
+        finally
+        {
+            // Also when the caller stopped part way: the reset ends the read transaction, and the reader is sound.
+            if (statement is not null)
+            {
+                SqliteReader.Reset(statement);
+            }
+
+            _database.Readers.Return(reader, failed);
         }
     }
 
@@ -189,11 +209,18 @@ public sealed class SqliteJournal : IJournal, IDisposable
     {
         ArgumentNullException.ThrowIfNull(persistenceId);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        using var connection = _database.OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = JournalQueries.SelectHighestSequenceNr;
-        command.Parameters.AddWithValue("$persistence_id", persistenceId);
-        return Task.FromResult(command.ExecuteScalar() is long highest ? highest : 0L);
+        var reader = _database.Readers.Rent();
+        var failed = true;
+        try
+        {
+            var highest = reader.ReadHighestSequenceNr(persistenceId);
+            failed = false;
+            return Task.FromResult(highest);
+        }
+        finally
+        {
+            _database.Readers.Return(reader, failed);
+        }
     }
 
     /// <inheritdoc />

@@ -1,8 +1,10 @@
 using System.Runtime.InteropServices;
+using System.Text;
 using ActorJobs.Persistence.Journal;
 using ActorJobs.Persistence.Snapshots;
 using ActorJobs.Persistence.Sqlite.Queries;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace ActorJobs.Persistence.Sqlite;
 
@@ -61,20 +63,35 @@ public sealed class SqliteSnapshotStore : ISnapshotStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(persistenceId);
         ArgumentNullException.ThrowIfNull(criteria);
-        using var connection = _database.OpenReader();
-        using var command = connection.CreateCommand();
-        command.CommandText = SnapshotQueries.SelectLatestMatching;
-        AddCriteria(command, persistenceId, criteria);
-        using var reader = command.ExecuteReader();
-        if (!reader.Read())
+        var reader = _database.Readers.Rent();
+        var failed = true;
+        sqlite3_stmt? statement = null;
+        try
         {
-            return Task.FromResult<StoredSnapshot?>(null);
-        }
+            statement = reader.StartLatestSnapshot(persistenceId, criteria.MinSequenceNr, criteria.MaxSequenceNr,
+                ClampedMicroseconds(criteria.MinTimestamp), ClampedMicroseconds(criteria.MaxTimestamp));
+            StoredSnapshot? snapshot = null;
+            if (reader.Step(statement))
+            {
+                // Columns as in SnapshotQueries.SelectLatestMatching: sequence_nr, created_at, manifest, payload.
+                snapshot = new StoredSnapshot(
+                    new SnapshotMetadata(persistenceId, raw.sqlite3_column_int64(statement, 0), JournalTimestamp.FromUnixMicroseconds(raw.sqlite3_column_int64(statement, 1))),
+                    Encoding.UTF8.GetString(raw.sqlite3_column_blob(statement, 2)),
+                    raw.sqlite3_column_blob(statement, 3).ToArray());
+            }
 
-        return Task.FromResult<StoredSnapshot?>(new StoredSnapshot(
-            new SnapshotMetadata(persistenceId, reader.GetInt64(0), JournalTimestamp.FromUnixMicroseconds(reader.GetInt64(1))),
-            reader.GetString(2),
-            reader.GetFieldValue<byte[]>(3)));
+            failed = false;
+            return Task.FromResult(snapshot);
+        }
+        finally
+        {
+            if (statement is not null)
+            {
+                SqliteReader.Reset(statement);
+            }
+
+            _database.Readers.Return(reader, failed);
+        }
     }
 
     /// <inheritdoc />

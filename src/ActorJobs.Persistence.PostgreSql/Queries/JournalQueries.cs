@@ -24,9 +24,12 @@ internal static class JournalQueries
     /// <summary>Undoes a batch's insert (and its projections) after a collision, keeping the transaction.</summary>
     public const string RollbackToSavepointBeforeInsert = "ROLLBACK TO SAVEPOINT before_insert";
 
+    /// <summary>The unique (persistence_id, sequence_nr) of the journal: the fence between writers.</summary>
+    public const string SequenceNrConstraint = "journal_persistence_id_sequence_nr_key";
+
     /// <summary>
-    /// Every event of a batch in one statement. A number another transaction holds is skipped rather than failing
-    /// the statement, so the caller can compare the rows inserted with the rows sent and find out.
+    /// Every event of a batch in one statement. A number another transaction holds fails the statement on
+    /// <see cref="SequenceNrConstraint"/>, which the caller takes as a collision.
     /// </summary>
     public const string InsertEvents =
         """
@@ -34,7 +37,6 @@ internal static class JournalQueries
         SELECT e.persistence_id, e.sequence_nr, e.manifest, e.payload, @written_at, e.writer_id, e.tags
         FROM unnest(@persistence_ids, @sequence_nrs, @manifests, @payloads, @writer_ids, @tags)
              AS e(persistence_id, sequence_nr, manifest, payload, writer_id, tags)
-        ON CONFLICT (persistence_id, sequence_nr) DO NOTHING
         """;
 
     /// <summary>Replay of a range, in order, skipping deleted events.</summary>
