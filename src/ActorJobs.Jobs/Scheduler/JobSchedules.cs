@@ -38,7 +38,7 @@ public sealed class JobSchedules : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(engine);
         settings = (settings ?? new SchedulerSettings()).Validate();
         engine.System.GetExtension<PersistenceExtension>().Serializer.RegisterSchedulerEvents();
-        var singleton = engine.System.ActorOf(Props.Create(() => new SchedulerSingleton(engine, settings)), settings.Name);
+        var singleton = engine.System.ActorOf(Props.Create(() => new SchedulerSingleton(engine, settings)), $"{settings.Name}-{Uri.EscapeDataString(engine.Settings.NodeId)}");
         var schedules = new JobSchedules(singleton, settings, engine.Settings.AskTimeout);
         await schedules.StatusAsync(cancellationToken).ConfigureAwait(false);
         return schedules;

@@ -9,11 +9,11 @@ namespace ActorJobs.Jobs.Scheduler;
 internal sealed partial class SchedulerActor
 {
     /// <summary>
-    /// Submits first, persists second. A crash in between loses the record of the fire but not the fire: after
-    /// recovery the same tick is decided again and submitted with the same idempotency key, which returns the job
-    /// already made, and that job is what gets recorded.
+    /// A wake-up: renew the lease first, and fire only once that write is durable. The write is the fencing token:
+    /// it succeeds only if no other node wrote since this one recovered, and another node takes over only after the
+    /// lease it extends has run out. A node that lost the lease is stopped by the rejected write before it submits.
     /// </summary>
-    private async Task FireDueAsync()
+    private void OnWake()
     {
         if (!_active)
         {
@@ -21,15 +21,31 @@ internal sealed partial class SchedulerActor
         }
 
         var now = Now;
-        if (_state.LeaseHolder != _node || now >= _state.LeaseUntil)
+        if (_timeline.NextWakeUp() is not { } next || next > now || _retryNotBefore > now)
         {
-            // Never fire on a lease this node's clock says has run out: renew it first. If another node took it
-            // meanwhile, the renewal is rejected by the journal and this actor stops without firing.
-            Persist(new SchedulerLeaseTaken { At = now, Node = _node, Until = now + _settings.LeaseDuration }, e =>
-            {
-                Applied(e);
-                Self.Tell(Wake.Instance);
-            });
+            Rearm(); // early (a timer may fire a little before its time), nothing due any more, or waiting to retry
+            return;
+        }
+
+        Persist(new SchedulerLeaseTaken { At = now, Node = _node, Until = now + _settings.LeaseDuration }, e =>
+        {
+            Applied(e);
+            Self.Tell(Fire.Instance);
+        });
+    }
+
+    /// <summary>
+    /// Submits first, persists second. A crash in between loses the record of the fire but not the fire: after
+    /// recovery the same tick is decided again and submitted with the same idempotency key, which returns the job
+    /// already made, and that job is what gets recorded.
+    /// </summary>
+    private async Task FireDueAsync()
+    {
+        var now = Now;
+        if (!_active || _state.LeaseHolder != _node || now >= _state.LeaseUntil)
+        {
+            // Never fire on a lease this node's clock says has run out.
+            Self.Tell(Wake.Instance);
             return;
         }
 

@@ -50,7 +50,8 @@ internal sealed partial class SchedulerActor : ReceivePersistentActor, IWithTime
 
         Command<Begin>(_ => TakeLease(activate: true));
         Command<Renew>(_ => TakeLease(activate: false));
-        CommandAsync<Wake>(_ => FireDueAsync());
+        Command<Wake>(_ => OnWake());
+        CommandAsync<Fire>(_ => FireDueAsync());
         Command<CreateSchedule>(Create);
         Command<UpdateSchedule>(Update);
         Command<SetScheduleEnabled>(SetEnabled);
@@ -369,5 +370,10 @@ internal sealed partial class SchedulerActor : ReceivePersistentActor, IWithTime
     private sealed record Wake
     {
         public static readonly Wake Instance = new();
+    }
+
+    private sealed record Fire
+    {
+        public static readonly Fire Instance = new();
     }
 }
