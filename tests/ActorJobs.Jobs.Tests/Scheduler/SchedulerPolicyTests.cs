@@ -11,7 +11,7 @@ public abstract class SchedulerPolicyTests(ITestOutputHelper output, EngineBacke
     public async Task Skip_if_running_records_a_skipped_tick_while_the_previous_job_runs()
     {
         await StartSchedulerAsync();
-        var schedule = await Schedules.CreateAsync(Spec("slow", "*/10 * * * *", type: "controlled", overlap: OverlapPolicy.SkipIfRunning));
+        var schedule = await Schedules.CreateAsync(Spec("slow", "*/10 * * * *", type: "long", overlap: OverlapPolicy.SkipIfRunning));
         var first = ExpectFire(schedule.Id, Utc(2026, 1, 1, 0, 10));
         ExpectAttempt(first.JobId);
 
@@ -34,14 +34,14 @@ public abstract class SchedulerPolicyTests(ITestOutputHelper output, EngineBacke
     public async Task Cancel_previous_cancels_the_running_job_before_submitting_the_next()
     {
         await StartSchedulerAsync();
-        var schedule = await Schedules.CreateAsync(Spec("replace", "*/10 * * * *", type: "controlled", overlap: OverlapPolicy.CancelPrevious));
+        var schedule = await Schedules.CreateAsync(Spec("replace", "*/10 * * * *", type: "long", overlap: OverlapPolicy.CancelPrevious));
         var first = ExpectFire(schedule.Id, Utc(2026, 1, 1, 0, 10));
         ExpectAttempt(first.JobId);
 
         var second = ExpectFire(schedule.Id, Utc(2026, 1, 1, 0, 20));
         Assert.NotEqual(first.JobId, second.JobId);
-        var canceled = ExpectEvent(first.JobId, "job.canceled");
-        Assert.Contains("cancel-previous", canceled.Error ?? (await Engine.GetAsync(first.JobId))!.Error ?? "cancel-previous", StringComparison.Ordinal);
+        ExpectEvent(first.JobId, "job.canceled");
+        Assert.Equal(JobStatus.Canceled, (await Engine.GetAsync(first.JobId))!.Status);
         Release(ExpectAttempt(second.JobId).JobId);
     }
 

@@ -35,6 +35,7 @@ public abstract class SchedulerTestKit(ITestOutputHelper output, EngineBackend b
 
     protected override JobCatalogBuilder Configure(JobCatalogBuilder builder) => base.Configure(builder)
         .AddQueue("parked", 1)
+        .AddJobType(JobType.Define("long", "work", timeout: TimeSpan.FromDays(1), retry: RetryPolicy.None), RunControlled)
         .AddJobType(JobType.Define("parked", "parked", retry: RetryPolicy.None), _ => Task.FromResult<object?>(null))
         .AddJobType(JobType.Define("counted", "parked", retry: RetryPolicy.None, paramsSchema: Schema), _ => Task.FromResult<object?>(null));
 
