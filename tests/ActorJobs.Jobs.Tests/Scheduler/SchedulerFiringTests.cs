@@ -163,6 +163,45 @@ public abstract class SchedulerFiringTests(ITestOutputHelper output, EngineBacke
         Assert.True((await Schedules.GetAsync(schedule.Id))!.LastFire!.JobId is { } last && last != submitted.Job.Id);
     }
 
+    [Fact]
+    public async Task Month_ends_and_a_leap_day_fire_on_their_days()
+    {
+        // Renewals every 20 minutes over two years would be 50,000 writes: a long lease keeps the jump cheap.
+        var settings = SchedulerSettings with { LeaseDuration = TimeSpan.FromDays(1000) };
+        Clock.AdvanceTo(Utc(2027, 12, 15, 0, 0));
+        await StartSchedulerAsync(settings);
+        var monthEnd = await Schedules.CreateAsync(Spec("month-end", "0 9 L * *"));
+        var leapDay = await Schedules.CreateAsync(Spec("leap-day", "0 12 29 2 *", "Australia/Sydney"));
+        Assert.Equal([Utc(2028, 2, 29, 1, 0), Utc(2032, 2, 29, 1, 0)], (await Schedules.GetAsync(leapDay.Id, preview: 2))!.NextFires);
+
+        await ExpectSequenceAsync(
+        [
+            (monthEnd.Id, Utc(2027, 12, 31, 9, 0)), (monthEnd.Id, Utc(2028, 1, 31, 9, 0)),
+            (leapDay.Id, Utc(2028, 2, 29, 1, 0)), (monthEnd.Id, Utc(2028, 2, 29, 9, 0)),
+            (monthEnd.Id, Utc(2028, 3, 31, 9, 0)), (monthEnd.Id, Utc(2028, 4, 30, 9, 0)),
+        ]);
+    }
+
+    [Fact]
+    public async Task The_scheduler_recovers_from_a_snapshot_and_goes_on_firing()
+    {
+        var settings = SchedulerSettings with { SnapshotEvery = 1 };
+        await StartSchedulerAsync(settings);
+        var a = await Schedules.CreateAsync(Spec("a", "*/5 * * * *"));
+        var b = await Schedules.CreateAsync(Spec("b", "*/10 * * * *"));
+        ExpectFire(a.Id, Utc(2026, 1, 1, 0, 5));
+        await ExpectSequenceAsync([(a.Id, Utc(2026, 1, 1, 0, 10)), (b.Id, Utc(2026, 1, 1, 0, 10))]);
+        var persistence = Sys.GetExtension<Persistence.PersistenceExtension>();
+        await AwaitAssertAsync(async () => Assert.NotNull(await persistence.SnapshotStore.LoadAsync("scheduler.scheduler", Persistence.Snapshots.SnapshotSelectionCriteria.Latest)));
+        await StopSchedulerAsync();
+
+        await StartSchedulerAsync(settings);
+        var shown = await Schedules.GetAsync(b.Id);
+        Assert.Equal(Utc(2026, 1, 1, 0, 10), shown!.LastFire!.Tick);
+        await ExpectSequenceAsync([(a.Id, Utc(2026, 1, 1, 0, 15)), (a.Id, Utc(2026, 1, 1, 0, 20)), (b.Id, Utc(2026, 1, 1, 0, 20))]);
+        Fires.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
     [Theory]
     [InlineData(MisfirePolicy.FireOnceNow)]
     [InlineData(MisfirePolicy.Skip)]
