@@ -37,6 +37,26 @@ public abstract class SchedulerFiringTests(ITestOutputHelper output, EngineBacke
     }
 
     [Fact]
+    public async Task The_job_gets_the_template_the_tenant_and_a_start_delayed_by_the_offset()
+    {
+        await StartSchedulerAsync();
+        var schedule = await Schedules.CreateAsync(Spec("delayed", "0 * * * *") with
+        {
+            Tenant = "acme",
+            Template = new ScheduleTemplate { Type = "counted", Params = """{ "count" : 3 }""", Priority = JobPriority.High, NotBeforeOffset = TimeSpan.FromMinutes(5) },
+        });
+        Assert.Equal("""{"count":3}""", schedule.Definition.Params);
+        Assert.Null(await Schedules.GetAsync("delayed")); // by name in the default tenant: not there
+        Assert.Equal(schedule.Id, (await Schedules.GetAsync("delayed", tenant: "acme"))!.Id);
+
+        var fired = ExpectFire(schedule.Id, Utc(2026, 1, 1, 1, 0));
+        var job = await Engine.GetAsync(fired.JobId);
+        Assert.Equal(("acme", "counted", """{"count":3}""", JobPriority.High, "schedule:delayed"), (job!.Tenant, job.Type, job.Params, job.Priority, job.Owner));
+        Assert.Equal(Utc(2026, 1, 1, 1, 5), job.ScheduledAt);
+        Assert.Equal(ScheduleTick.IdempotencyKey(schedule.Id, Utc(2026, 1, 1, 1, 0)), job.IdempotencyKey);
+    }
+
+    [Fact]
     public async Task Spring_forward_fires_once_after_the_gap_in_berlin_and_new_york()
     {
         Clock.AdvanceTo(Utc(2026, 3, 6, 12, 0));
