@@ -8,6 +8,8 @@ namespace ActorJobs.Jobs.Scheduler;
 /// <summary>Firing: take the due schedules off the timeline, decide their ticks, submit their jobs, persist the fires.</summary>
 internal sealed partial class SchedulerActor
 {
+    private const string OwnerPrefix = "schedule:";
+
     /// <summary>
     /// A wake-up: renew the lease first, and fire only once that write is durable. The write is the fencing token:
     /// it succeeds only if no other node wrote since this one recovered, and another node takes over only after the
@@ -160,7 +162,8 @@ internal sealed partial class SchedulerActor
         {
             Type = definition.JobType,
             Tenant = definition.Tenant,
-            Owner = $"schedule:{definition.Name}",
+            // The name reads better; a name too long for an owner (at most 200 characters) falls back to the id.
+            Owner = definition.Name.Length <= Names.MaxLength - OwnerPrefix.Length ? OwnerPrefix + definition.Name : OwnerPrefix + schedule.Id,
             IdempotencyKey = ScheduleTick.IdempotencyKey(schedule.Id, tick),
             Params = definition.Params,
             Priority = definition.Priority,

@@ -111,6 +111,16 @@ public abstract class SchedulerPolicyTests(ITestOutputHelper output, EngineBacke
     }
 
     [Fact]
+    public async Task A_name_too_long_for_a_job_owner_fires_with_the_schedule_id_as_owner()
+    {
+        await StartSchedulerAsync();
+        var schedule = await Schedules.CreateAsync(Spec(new string('n', Names.MaxLength), "*/5 * * * *"));
+        var fired = ExpectFire(schedule.Id, Utc(2026, 1, 1, 0, 5));
+        Assert.Equal($"schedule:{schedule.Id}", (await Engine.GetAsync(fired.JobId))!.Owner);
+        Assert.True((await Schedules.GetAsync(schedule.Id))!.Enabled);
+    }
+
+    [Fact]
     public async Task Update_changes_the_expression_from_now_on_and_delete_stops_it()
     {
         await StartSchedulerAsync();
