@@ -52,7 +52,7 @@ internal sealed partial class SchedulerActor
         }
 
         var events = new List<SchedulerEvent>();
-        var fires = new List<(ScheduleRecord Schedule, DateTimeOffset Tick, JobSubmission Submission)>();
+        var fires = new List<(ScheduleRecord Schedule, DateTimeOffset Tick, DateTimeOffset DecidedThrough, TimeSpan Ahead, JobSubmission Submission)>();
         foreach (var due in _timeline.TakeDue(now))
         {
             if (_state.Find(due.ScheduleId) is not { Enabled: true } schedule || !_tracked.TryGetValue(schedule.Id, out var tracked))
@@ -66,10 +66,12 @@ internal sealed partial class SchedulerActor
                 continue;
             }
 
-            var decision = Misfire.Decide(tracked.Cron, schedule.DecidedThrough, now, tracked.Misfire);
+            // Firing ahead decides as if it were the tick already; the job still waits for its tick (not-before).
+            var horizon = now + tracked.Ahead;
+            var decision = Misfire.Decide(tracked.Cron, schedule.DecidedThrough, horizon, tracked.Misfire);
             if (decision.NextTick is { } next)
             {
-                _timeline.Set(schedule.Id, next);
+                _timeline.Set(schedule.Id, next - tracked.Ahead);
             }
 
             if (decision.Misfired)
@@ -79,7 +81,7 @@ internal sealed partial class SchedulerActor
 
             if (decision.Fire.Count == 0)
             {
-                _state.NoteDecided(schedule.Id, now);
+                _state.NoteDecided(schedule.Id, horizon);
                 continue;
             }
 
@@ -103,7 +105,7 @@ internal sealed partial class SchedulerActor
                     break;
                 }
 
-                fires.Add((schedule, tick, submission));
+                fires.Add((schedule, tick, horizon, tracked.Ahead, submission));
             }
         }
 
@@ -120,11 +122,11 @@ internal sealed partial class SchedulerActor
                 // The store failed: put these ticks back and try again shortly; nothing was recorded, so they are
                 // decided again then (same ticks, same keys).
                 LogSubmitFailed(_logger, e, batch.Count);
-                foreach (var (schedule, tick, _) in batch)
+                foreach (var (schedule, tick, _, ahead, _) in batch)
                 {
-                    if (!_timeline.TryGetTick(schedule.Id, out var queued) || tick < queued)
+                    if (!_timeline.TryGetTick(schedule.Id, out var queued) || tick - ahead < queued)
                     {
-                        _timeline.Set(schedule.Id, tick);
+                        _timeline.Set(schedule.Id, tick - ahead);
                     }
                 }
 
@@ -142,7 +144,7 @@ internal sealed partial class SchedulerActor
                     Tick = batch[i].Tick,
                     JobId = outcomes[i].State.Id,
                     Created = outcomes[i].Created,
-                    DecidedThrough = now,
+                    DecidedThrough = batch[i].DecidedThrough,
                 });
             }
         }
@@ -167,7 +169,7 @@ internal sealed partial class SchedulerActor
             IdempotencyKey = ScheduleTick.IdempotencyKey(schedule.Id, tick),
             Params = definition.Params,
             Priority = definition.Priority,
-            NotBefore = definition.NotBeforeOffset is { } offset ? tick + offset : null,
+            NotBefore = tick + (definition.NotBeforeOffset ?? TimeSpan.Zero), // a tick fired ahead waits for itself
         };
     }
 

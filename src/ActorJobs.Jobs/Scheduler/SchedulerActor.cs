@@ -267,15 +267,16 @@ internal sealed partial class SchedulerActor : ReceivePersistentActor, IWithTime
         }
     }
 
-    /// <summary>Puts a schedule on the timeline at its first tick after what is decided (due at once after downtime).</summary>
+    /// <summary>Puts a schedule on the timeline for its first tick after what is decided (due at once after downtime).</summary>
     private void Track(ScheduleRecord schedule)
     {
         var definition = schedule.Definition;
-        var tracked = new Tracked(definition.Schedule(), definition.MisfireSettings(), definition.OverlapPolicy());
+        var overlap = definition.OverlapPolicy();
+        var tracked = new Tracked(definition.Schedule(), definition.MisfireSettings(), overlap, overlap == OverlapPolicy.Allow ? _settings.FireAhead : TimeSpan.Zero);
         _tracked[schedule.Id] = tracked;
         if (tracked.Cron.Next(schedule.DecidedThrough) is { } next)
         {
-            _timeline.Set(schedule.Id, next);
+            _timeline.Set(schedule.Id, next - tracked.Ahead);
         }
         else
         {
@@ -354,8 +355,11 @@ internal sealed partial class SchedulerActor : ReceivePersistentActor, IWithTime
     [LoggerMessage(EventId = 3601, Level = LogLevel.Warning, Message = "Scheduler {PersistenceId}: saving a snapshot failed; recovery replays more events until the next one")]
     private static partial void LogSnapshotFailed(ILogger logger, Exception exception, string persistenceId);
 
-    /// <summary>A schedule's parsed expression and policies, kept while it is on the timeline.</summary>
-    private sealed record Tracked(CronSchedule Cron, MisfireSettings Misfire, OverlapPolicy Overlap);
+    /// <summary>
+    /// A schedule's parsed expression and policies, kept while it is on the timeline. The timeline holds when to
+    /// wake for it: its next tick minus <paramref name="Ahead"/>.
+    /// </summary>
+    private sealed record Tracked(CronSchedule Cron, MisfireSettings Misfire, OverlapPolicy Overlap, TimeSpan Ahead);
 
     private sealed record Begin
     {

@@ -20,6 +20,13 @@ public sealed record SchedulerSettings
     /// <summary>How long to wait before firing again after the store failed a submission (default 5 s).</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long before its tick a schedule with overlap policy <c>allow</c> is fired (default zero): its job is submitted
+    /// then, with the tick as its not-before time, so a large batch of submits is done by the time the jobs are due.
+    /// Schedules with another overlap policy always fire at the tick, since they look at the previous job's status.
+    /// </summary>
+    public TimeSpan FireAhead { get; init; } = TimeSpan.Zero;
+
     /// <summary>The most jobs submitted in one transaction (default 1000).</summary>
     public int SubmitBatchSize { get; init; } = 1000;
 
@@ -41,6 +48,11 @@ public sealed record SchedulerSettings
         if (RenewInterval >= LeaseDuration)
         {
             throw new JobValidationException("scheduler.leaseRenewInterval", $"{RenewInterval} must be shorter than the lease ({LeaseDuration})");
+        }
+
+        if (FireAhead < TimeSpan.Zero || FireAhead > TimeSpan.FromMinutes(5))
+        {
+            throw new JobValidationException("scheduler.fireAhead", $"{FireAhead} is out of range; use 0 to 5 minutes");
         }
 
         Positive(RestartDelay, "scheduler.restartDelay");

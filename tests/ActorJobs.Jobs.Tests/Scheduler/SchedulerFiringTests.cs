@@ -57,6 +57,24 @@ public abstract class SchedulerFiringTests(ITestOutputHelper output, EngineBacke
     }
 
     [Fact]
+    public async Task Fire_ahead_submits_before_the_tick_with_the_tick_as_not_before_except_for_overlap_policies()
+    {
+        await StartSchedulerAsync(SchedulerSettings with { FireAhead = TimeSpan.FromSeconds(30) });
+        var ahead = await Schedules.CreateAsync(Spec("ahead", "* * * * *"));
+        var exact = await Schedules.CreateAsync(Spec("exact", "* * * * *", overlap: OverlapPolicy.SkipIfRunning));
+        Assert.Equal(Utc(2026, 1, 1, 0, 1), ahead.NextFires[0]);
+
+        var early = ExpectFire(ahead.Id, Utc(2026, 1, 1, 0, 0, 30), tick: Utc(2026, 1, 1, 0, 1));
+        var job = await Engine.GetAsync(early.JobId);
+        Assert.Equal((Utc(2026, 1, 1, 0, 0, 30), Utc(2026, 1, 1, 0, 1)), (job!.CreatedAt, job.ScheduledAt));
+        Assert.Equal(Utc(2026, 1, 1, 0, 2), (await Schedules.GetAsync(ahead.Id))!.NextFires[0]);
+        Fires.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // "exact" waits for its tick
+
+        ExpectFire(exact.Id, Utc(2026, 1, 1, 0, 1));
+        ExpectFire(ahead.Id, Utc(2026, 1, 1, 0, 1, 30), tick: Utc(2026, 1, 1, 0, 2));
+    }
+
+    [Fact]
     public async Task Spring_forward_fires_once_after_the_gap_in_berlin_and_new_york()
     {
         Clock.AdvanceTo(Utc(2026, 3, 6, 12, 0));

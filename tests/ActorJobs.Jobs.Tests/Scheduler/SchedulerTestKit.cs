@@ -70,13 +70,13 @@ public abstract class SchedulerTestKit(ITestOutputHelper output, EngineBackend b
 
     protected static DateTimeOffset Utc(int year, int month, int day, int hour, int minute, int second = 0) => new(year, month, day, hour, minute, second, TimeSpan.Zero);
 
-    /// <summary>Moves the clock to <paramref name="tick"/> and waits for that tick's fire of <paramref name="scheduleId"/>.</summary>
-    protected ScheduleFired ExpectFire(string scheduleId, DateTimeOffset tick)
+    /// <summary>Moves the clock to <paramref name="at"/> and waits for the fire of <paramref name="scheduleId"/> for <paramref name="tick"/> (default: the same instant).</summary>
+    protected ScheduleFired ExpectFire(string scheduleId, DateTimeOffset at, DateTimeOffset? tick = null)
     {
-        Clock.AdvanceTo(tick);
+        Clock.AdvanceTo(at);
         var fired = Fires.ExpectMsg<ScheduleFired>();
         Assert.Equal(scheduleId, fired.ScheduleId);
-        Assert.Equal(tick, fired.Tick);
+        Assert.Equal(tick ?? at, fired.Tick);
         return fired;
     }
 
