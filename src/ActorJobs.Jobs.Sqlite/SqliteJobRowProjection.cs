@@ -1,10 +1,9 @@
-using System.Text.Json;
 using ActorJobs.Jobs.Sqlite.Queries;
 using ActorJobs.Jobs.Store;
-using ActorJobs.Persistence.Journal;
 using ActorJobs.Persistence.Schema;
 using ActorJobs.Persistence.Sqlite.Projections;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace ActorJobs.Jobs.Sqlite;
 
@@ -22,44 +21,40 @@ internal sealed class SqliteJobRowProjection : SqliteProjection<JobRowUpdate>
     private static readonly IReadOnlyList<SchemaMigration> Steps =
         SchemaMigration.FromEmbeddedResources(typeof(SqliteJobRowProjection).Assembly, "ActorJobs.Jobs.Sqlite.Migrations.", Module);
 
+    // Runs only on the journal's writer, one batch at a time.
+    private SqliteJobRowUpsert? _upsert;
+
     public override IReadOnlyList<SchemaMigration> Migrations => Steps;
 
     protected override void Apply(SqliteProjectionContext context, JobRowUpdate update)
     {
-        var state = update.State;
-        var owned = state.Status.IsOwned();
-        var command = context.Command(JobIndexQueries.UpsertJob);
-        var parameters = command.Parameters;
-        parameters.AddWithValue("$id", state.Id);
-        parameters.AddWithValue("$tenant", state.Tenant);
-        parameters.AddWithValue("$idempotency_key", (object?)state.IdempotencyKey ?? DBNull.Value);
-        parameters.AddWithValue("$type", state.Type);
-        parameters.AddWithValue("$queue", state.Queue);
-        parameters.AddWithValue("$status", state.Status.WireName());
-        parameters.AddWithValue("$priority", state.Priority);
-        parameters.AddWithValue("$scheduled_at", JournalTimestamp.ToUnixMicroseconds(state.ScheduledAt));
-        parameters.AddWithValue("$created_at", JournalTimestamp.ToUnixMicroseconds(state.CreatedAt));
-        parameters.AddWithValue("$finished_at", state.FinishedAt is { } finished ? JournalTimestamp.ToUnixMicroseconds(finished) : DBNull.Value);
-        parameters.AddWithValue("$updated_at", JournalTimestamp.ToUnixMicroseconds(state.UpdatedAt));
-        parameters.AddWithValue("$lease_owner", (object?)state.LeaseOwner ?? DBNull.Value);
-        parameters.AddWithValue("$lease_expires_at", update.LeaseExpiresAt is { } lease ? JournalTimestamp.ToUnixMicroseconds(lease) : DBNull.Value);
-        parameters.AddWithValue("$owned", owned);
-        parameters.AddWithValue("$fence", state.Fence);
-        parameters.AddWithValue("$resources", JsonSerializer.Serialize(state.Resources, JobRowJson.Options));
-        parameters.AddWithValue("$version", state.Version);
-        parameters.AddWithValue("$state", JobRowJson.Serialize(state));
-        try
+        // The writer's connection, through a command of the context: a failed batch replaces it, and the upsert with it.
+        var connection = context.Command(JobIndexQueries.SelectIdByIdempotencyKey).Connection!;
+        if (_upsert?.Connection != connection)
         {
-            command.ExecuteNonQuery();
+            _upsert?.Dispose();
+            _upsert = null; // if preparing throws, the next batch prepares again
+            _upsert = SqliteJobRowUpsert.Prepare(connection);
         }
-        catch (SqliteException e) when (e.SqliteExtendedErrorCode == UniqueConstraintFailed && state.IdempotencyKey is { } key)
+
+        var rc = _upsert.Execute(update);
+        if (rc == raw.SQLITE_DONE)
+        {
+            return;
+        }
+
+        var state = update.State;
+        if (_upsert.ExtendedErrorCode == UniqueConstraintFailed && state.IdempotencyKey is { } key)
         {
             // The statement alone was undone; the transaction still reads, so the message can name the holder.
             var holder = context.Command(JobIndexQueries.SelectIdByIdempotencyKey);
             holder.Parameters.AddWithValue("$tenant", state.Tenant);
             holder.Parameters.AddWithValue("$idempotency_key", key);
             throw new InvalidOperationException(
-                $"idempotency key '{key}' of tenant '{state.Tenant}' is already used by job {holder.ExecuteScalar()}", e);
+                $"idempotency key '{key}' of tenant '{state.Tenant}' is already used by job {holder.ExecuteScalar()}",
+                new SqliteException("UNIQUE constraint failed: jobs.tenant, jobs.idempotency_key", rc, UniqueConstraintFailed));
         }
+
+        _upsert.Throw(rc);
     }
 }

@@ -30,7 +30,7 @@ namespace ActorJobs.Persistence.PostgreSql;
 /// <para>Rows go in sorted by (persistence id, sequence number), so two batches that touch the same entities
 /// take their row locks in the same order and cannot deadlock each other.</para>
 /// </remarks>
-public sealed class PostgreSqlJournal : IJournal, IAsyncDisposable
+public sealed partial class PostgreSqlJournal : IJournal, IAsyncDisposable
 {
     private const int MaxCollisionRetries = 10;
 

@@ -41,7 +41,18 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
             LogClaimFailed(_runtime.Logger, failed.Cause, _name);
             Timers.StartSingleTimer(RetryTimer, new JobsAvailable(_name), TimeSpan.FromSeconds(1));
         });
-        Receive<NextDue>(next => ScheduleDue(next.At));
+        Receive<NextDue>(next =>
+        {
+            if (next.At is { } at)
+            {
+                ScheduleDue(at);
+            }
+        });
+        Receive<NextDueFailed>(failed =>
+        {
+            LogClaimFailed(_runtime.Logger, failed.Cause, _name);
+            Timers.StartSingleTimer(RetryTimer, new JobsAvailable(_name), TimeSpan.FromSeconds(1));
+        });
         Receive<Poll>(_ => TryClaim());
         Receive<PausedLoaded>(loaded =>
         {
@@ -101,8 +112,7 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
         async Task<ClaimResult> ClaimAsync()
         {
             var claimed = await store.ClaimAsync(name, wanted, owner, now, leaseUntil).ConfigureAwait(false);
-            var next = claimed.Count < wanted ? await store.Index.NextDueAfterAsync(name, now).ConfigureAwait(false) : null;
-            return new ClaimResult(claimed, wanted, next);
+            return new ClaimResult(claimed, wanted, now);
         }
     }
 
@@ -124,9 +134,11 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
             _runtime.Region.Tell(new RunClaimedJob(job, worker, Self));
         }
 
-        if (result.NextDue is { } next)
+        if (result.Jobs.Count < result.Wanted)
         {
-            ScheduleDue(next);
+            // Looked up once the claimed jobs are on their way, so looking ahead never delays a start.
+            _runtime.Store.Index.NextDueAfterAsync(_name, result.At)
+                .PipeTo(Self, Self, next => new NextDue(next), cause => new NextDueFailed(cause));
         }
 
         if (_claimAgain || result.Jobs.Count == result.Wanted)
@@ -298,11 +310,13 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
         public long Failed { get; set; }
     }
 
-    private sealed record ClaimResult(IReadOnlyList<JobState> Jobs, int Wanted, DateTimeOffset? NextDue);
+    private sealed record ClaimResult(IReadOnlyList<JobState> Jobs, int Wanted, DateTimeOffset At);
 
     private sealed record ClaimFailed(Exception Cause);
 
-    private sealed record NextDue(DateTimeOffset At);
+    private sealed record NextDue(DateTimeOffset? At);
+
+    private sealed record NextDueFailed(Exception Cause);
 
     private sealed record PausedLoaded(bool Paused);
 

@@ -20,7 +20,7 @@ public sealed record SubmitOutcome(JobState State, bool Created);
 /// processes sharing one SQLite file stay safe for jobs (the fence), but their resource checks may overlap; use
 /// PostgreSQL when resources must be exclusive across nodes.
 /// </remarks>
-public sealed class JobStore : IDisposable
+public sealed partial class JobStore : IDisposable
 {
     private readonly IJournal _journal;
     private readonly EventSerializer _serializer;
@@ -158,10 +158,22 @@ public sealed class JobStore : IDisposable
         await _claimGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var candidates = await Index.SelectDueAsync(queue, now, max + Math.Min(max, 64) + 8, cancellationToken).ConfigureAwait(false);
+            if (Index is IAtomicJobClaims atomic)
+            {
+                return await ClaimAtomicallyAsync(atomic, queue, max, owner, now, leaseUntil, cancellationToken).ConfigureAwait(false);
+            }
+
+            // Read only as many rows as can be claimed; read further (for jobs passed over for their resources) only
+            // when a job among them needs a resource. Most claims need no resource, and every row read is parsed.
+            var candidates = await Index.SelectDueAsync(queue, now, max, cancellationToken).ConfigureAwait(false);
             if (candidates.Count == 0)
             {
                 return [];
+            }
+
+            if (candidates.Count == max && NeedsResources(candidates))
+            {
+                candidates = await Index.SelectDueAsync(queue, now, max + Math.Min(max, 64) + 8, cancellationToken).ConfigureAwait(false);
             }
 
             IReadOnlyList<HeldResource> held = [];
@@ -260,6 +272,19 @@ public sealed class JobStore : IDisposable
         }
 
         return written;
+    }
+
+    private static bool NeedsResources(IReadOnlyList<JobState> candidates)
+    {
+        foreach (var candidate in candidates)
+        {
+            if (candidate.Resources.Count > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async Task WriteNewAsync(IReadOnlyList<JobSubmitted> jobs, List<int> toWrite, SubmitOutcome?[] outcomes, CancellationToken cancellationToken)

@@ -215,3 +215,6 @@ public sealed class EngineLifecycleTestsOnInMemory(ITestOutputHelper output) : E
 
 /// <summary>The suite on a SQLite file.</summary>
 public sealed class EngineLifecycleTestsOnSqlite(ITestOutputHelper output) : EngineLifecycleTests(output, EngineBackend.Sqlite);
+
+/// <summary>The suite on a fresh PostgreSQL schema.</summary>
+public sealed class EngineLifecycleTestsOnPostgreSql(ITestOutputHelper output) : EngineLifecycleTests(output, EngineBackend.PostgreSql);

@@ -181,3 +181,6 @@ public sealed class EngineSchedulingTestsOnInMemory(ITestOutputHelper output) : 
 
 /// <summary>The suite on a SQLite file.</summary>
 public sealed class EngineSchedulingTestsOnSqlite(ITestOutputHelper output) : EngineSchedulingTests(output, EngineBackend.Sqlite);
+
+/// <summary>The suite on a fresh PostgreSQL schema.</summary>
+public sealed class EngineSchedulingTestsOnPostgreSql(ITestOutputHelper output) : EngineSchedulingTests(output, EngineBackend.PostgreSql);

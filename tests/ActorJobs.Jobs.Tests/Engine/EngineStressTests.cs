@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using ActorJobs.Actors;
 using ActorJobs.Jobs.Store;
+using ActorJobs.Persistence.Tests.Support;
 using Microsoft.Extensions.Logging;
 
 namespace ActorJobs.Jobs.Tests.Engine;
@@ -23,6 +24,8 @@ public abstract class EngineStressTests(ITestOutputHelper output, EngineBackend 
     private readonly ConcurrentDictionary<string, DateTimeOffset> _finalAt = new();
     private readonly ConcurrentQueue<string> _violations = new();
     private Sqlite.SqliteJobStorage? _sqlite;
+    private PostgreSql.PostgreSqlJobStorage? _postgres;
+    private string? _postgresSchema;
     private JobEngine _engine = null!;
 
     public new async Task InitializeAsync()
@@ -38,6 +41,13 @@ public abstract class EngineStressTests(ITestOutputHelper output, EngineBackend 
         if (backend == EngineBackend.InMemory)
         {
             _engine = (await this.StartInMemoryJobsAsync(catalog, settings)).Engine;
+        }
+        else if (backend == EngineBackend.PostgreSql)
+        {
+            _postgresSchema = await TestPostgres.CreateSchemaAsync();
+            _postgres = await PostgreSql.PostgreSqlJobStorage.OpenAsync(_postgresSchema);
+            _postgres.UseOn(Sys);
+            _engine = await JobEngine.StartAsync(Sys, _postgres.Store, catalog, settings);
         }
         else
         {
@@ -57,6 +67,12 @@ public abstract class EngineStressTests(ITestOutputHelper output, EngineBackend 
         {
             await _sqlite.DisposeAsync();
             Directory.Delete(_directory, recursive: true);
+        }
+
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+            await TestPostgres.DropSchemaAsync(_postgresSchema!);
         }
     }
 
@@ -169,3 +185,6 @@ public sealed class EngineStressTestsOnInMemory(ITestOutputHelper output) : Engi
 
 /// <summary>The stress test on a SQLite file.</summary>
 public sealed class EngineStressTestsOnSqlite(ITestOutputHelper output) : EngineStressTests(output, EngineBackend.Sqlite);
+
+/// <summary>The stress test on a fresh PostgreSQL schema.</summary>
+public sealed class EngineStressTestsOnPostgreSql(ITestOutputHelper output) : EngineStressTests(output, EngineBackend.PostgreSql);

@@ -70,3 +70,6 @@ public sealed class EngineSubmissionTestsOnInMemory(ITestOutputHelper output) : 
 
 /// <summary>The suite on a SQLite file.</summary>
 public sealed class EngineSubmissionTestsOnSqlite(ITestOutputHelper output) : EngineSubmissionTests(output, EngineBackend.Sqlite);
+
+/// <summary>The suite on a fresh PostgreSQL schema.</summary>
+public sealed class EngineSubmissionTestsOnPostgreSql(ITestOutputHelper output) : EngineSubmissionTests(output, EngineBackend.PostgreSql);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ActorJobs.Actors;
+using ActorJobs.Persistence.Tests.Support;
 
 namespace ActorJobs.Jobs.Tests.Engine;
 
@@ -13,16 +14,21 @@ public enum EngineBackend
 
     /// <summary>A SQLite file in a temporary directory (synchronous=FULL, the embedded default).</summary>
     Sqlite,
+
+    /// <summary>A fresh schema on the test PostgreSQL server (scripts/with-postgres.sh); fails, never skips, without one.</summary>
+    PostgreSql,
 }
 
 /// <summary>
-/// A TestKit with a job engine on in-memory or SQLite stores and virtual time, and handlers the test drives: each attempt of a
+/// A TestKit with a job engine on in-memory, SQLite or PostgreSQL stores and virtual time, and handlers the test drives: each attempt of a
 /// "controlled" job announces itself and waits until the test releases it (or its token fires).
 /// </summary>
 public abstract class EngineTestKit(ITestOutputHelper output, EngineBackend backend) : TestKit(output, new TestKitSettings { UseVirtualTime = true }), IAsyncLifetime
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"actorjobs-engine-{Guid.NewGuid():N}");
     private Sqlite.SqliteJobStorage? _sqlite;
+    private PostgreSql.PostgreSqlJobStorage? _postgres;
+    private string? _postgresSchema;
 
     private readonly ConcurrentDictionary<string, TaskCompletionSource<object?>> _releases = new();
 
@@ -75,6 +81,16 @@ public abstract class EngineTestKit(ITestOutputHelper output, EngineBackend back
             return;
         }
 
+        if (backend == EngineBackend.PostgreSql)
+        {
+            _postgresSchema = await TestPostgres.CreateSchemaAsync();
+            _postgres = await PostgreSql.PostgreSqlJobStorage.OpenAsync(_postgresSchema, Sys.TimeProvider);
+            _postgres.UseOn(Sys);
+            Engine = await JobEngine.StartAsync(Sys, _postgres.Store, catalog, EngineSettings);
+            await WaitForStartupClaimsAsync(catalog);
+            return;
+        }
+
         _sqlite = Sqlite.SqliteJobStorage.Open(Path.Combine(_directory, "jobs.db"), Sys.TimeProvider);
         _sqlite.UseOn(Sys);
         Engine = await JobEngine.StartAsync(Sys, _sqlite.Store, catalog, EngineSettings);
@@ -93,6 +109,29 @@ public abstract class EngineTestKit(ITestOutputHelper output, EngineBackend back
             await _sqlite.DisposeAsync();
             Directory.Delete(_directory, recursive: true);
         }
+
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+            await TestPostgres.DropSchemaAsync(_postgresSchema!);
+        }
+    }
+
+    /// <summary>
+    /// Waits until each queue's first claim (started once it has read its paused state) has finished. A claim in flight
+    /// is not stopped by a pause, and on PostgreSQL it is slow enough to take a job the test submits right after pausing.
+    /// </summary>
+    private async Task WaitForStartupClaimsAsync(JobCatalog catalog)
+    {
+        foreach (var queue in catalog.Queues.Keys)
+        {
+            // The first answer comes after the queue's PreStart, which enqueued its paused state; the second after that.
+            await Engine.QueueStatusAsync(queue);
+            await Engine.QueueStatusAsync(queue);
+        }
+
+        // Claims of one store take turns, so this one ends after every claim already started.
+        await Engine.Store.ClaimAsync("no-such-queue", 1, "test-kit", Sys.TimeProvider.GetUtcNow(), Sys.TimeProvider.GetUtcNow());
     }
 
     /// <summary>Lets the running attempt of <paramref name="jobId"/> return <paramref name="result"/>.</summary>

@@ -1,0 +1,284 @@
+using System.Collections.Concurrent;
+using ActorJobs.Jobs.PostgreSql.Tests.Support;
+using ActorJobs.Jobs.Store;
+using ActorJobs.Persistence.Journal;
+using static ActorJobs.Jobs.PostgreSql.Tests.Support.JobsFixture;
+
+namespace ActorJobs.Jobs.PostgreSql.Tests;
+
+/// <summary>Claims by several nodes at once: FOR UPDATE SKIP LOCKED, the fence, and resources across nodes.</summary>
+public sealed class PostgreSqlClaimTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private PostgresJobsSchema _schema = null!;
+    private JobStore _nodeA = null!;
+    private JobStore _nodeB = null!;
+
+    public async Task InitializeAsync()
+    {
+        _schema = await PostgresJobsSchema.CreateAsync();
+        _nodeA = await OpenNodeStoreAsync(_schema);
+        _nodeB = await OpenNodeStoreAsync(_schema);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _nodeA.Dispose();
+        _nodeB.Dispose();
+        await _schema.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Two_nodes_claiming_one_queue_at_once_never_claim_a_job_twice_nor_more_than_asked()
+    {
+        const int Jobs = 600;
+        await _nodeA.SubmitAsync([.. Enumerable.Range(0, Jobs).Select(i => Job($"job-{i:D4}", priority: 1 + (i % 10)))]);
+        var claims = new ConcurrentBag<(string Node, string JobId)>();
+        var canceled = new ConcurrentBag<string>();
+        var oversized = new ConcurrentBag<string>();
+        using var start = new Barrier(3);
+
+        async Task ClaimUntilEmpty(JobStore store, string node, int seed)
+        {
+            var random = new Random(seed);
+            start.SignalAndWait(Deadline);
+            while (true)
+            {
+                var max = random.Next(1, 9);
+                var claimed = await store.ClaimAsync("default", max, node, T0, T0.AddMinutes(5));
+                if (claimed.Count > max)
+                {
+                    oversized.Add($"{node} asked for {max} and got {claimed.Count}");
+                }
+
+                foreach (var job in claimed)
+                {
+                    claims.Add((node, job.Id));
+                }
+
+                if (claimed.Count == 0 && (await store.Index.SelectDueAsync("default", T0, 1)).Count == 0)
+                {
+                    return;
+                }
+            }
+        }
+
+        // A third writer cancels waiting jobs meanwhile, through the journal like a JobActor: its writes race the claims
+        // for the same rows (and one of each pair must lose, whole).
+        async Task CancelSome()
+        {
+            start.SignalAndWait(Deadline);
+            for (var i = Jobs - 1; i >= 0; i -= 7)
+            {
+                var row = await _nodeB.Index.GetAsync($"job-{i:D4}");
+                if (row!.Status != JobStatus.Waiting)
+                {
+                    continue;
+                }
+
+                var decision = JobStateMachine.Decide(row!, new CancelJob { At = T0 });
+                if (decision.IsAccepted && (await _nodeB.AppendAsync([(row!, [.. decision.Events])], null)).Count == 1)
+                {
+                    canceled.Add(row!.Id);
+                }
+            }
+        }
+
+        await Task.WhenAll(
+            Task.Run(() => ClaimUntilEmpty(_nodeA, "node-a", 1)),
+            Task.Run(() => ClaimUntilEmpty(_nodeB, "node-b", 2)),
+            Task.Run(CancelSome)).WaitAsync(TimeSpan.FromMinutes(3));
+
+        Assert.Empty(oversized);
+        var claimedIds = claims.Select(c => c.JobId).ToList();
+        Assert.Equal(claimedIds.Count, claimedIds.Distinct().Count());
+        Assert.Empty(claimedIds.Intersect(canceled));
+        Assert.Equal(Jobs, claimedIds.Count + canceled.Count);
+        Assert.Contains(claims, c => c.Node == "node-a");
+        Assert.Contains(claims, c => c.Node == "node-b");
+        foreach (var (node, jobId) in claims)
+        {
+            var row = await _schema.Index.GetAsync(jobId);
+            Assert.Equal((JobStatus.Running, node, 2L), (row!.Status, row.LeaseOwner, row.Version));
+            Assert.Equal(2, await _schema.Journal.ReadHighestSequenceNrAsync(jobId));
+        }
+
+        foreach (var jobId in canceled)
+        {
+            Assert.Equal((JobStatus.Canceled, 2L), ((await _schema.Index.GetAsync(jobId))!.Status, await _schema.Journal.ReadHighestSequenceNrAsync(jobId)));
+        }
+    }
+
+    [Fact]
+    public async Task A_claim_in_progress_holds_its_jobs_and_a_second_node_takes_the_next_ones_without_waiting()
+    {
+        await _nodeA.SubmitAsync([.. Enumerable.Range(1, 6).Select(i => Job($"job-{i}", priority: 10 - i))]);
+        using var holding = new SemaphoreSlim(0);
+        using var release = new SemaphoreSlim(0);
+        var atomic = (IAtomicJobClaims)_nodeA.Index;
+        IReadOnlyList<string> heldByA = [];
+
+        // Node A's claim stops after locking its candidates, inside its transaction, until the test lets it go on.
+        var claimA = Task.Run(() => atomic.ClaimDueAsync("default", T0, 2, (candidates, _) =>
+        {
+            heldByA = [.. candidates.Select(c => c.Id)];
+            holding.Release();
+            Assert.True(release.Wait(Deadline), "the test never released node A's claim");
+            return [];
+        }));
+        Assert.True(await holding.WaitAsync(Deadline), "node A's claim never locked its candidates");
+
+        var claimB = await _nodeB.ClaimAsync("default", 3, "node-b", T0, T0.AddMinutes(5)).WaitAsync(Deadline);
+
+        Assert.Equal(["job-1", "job-2"], heldByA);
+        Assert.Equal(["job-3", "job-4", "job-5"], claimB.Select(j => j.Id));
+        release.Release();
+        Assert.Empty(await claimA.WaitAsync(Deadline));
+        Assert.Equal(["job-1", "job-2", "job-6"], (await _nodeA.ClaimAsync("default", 5, "node-a", T0, T0.AddMinutes(5))).Select(j => j.Id));
+    }
+
+    [Fact]
+    public async Task A_job_whose_resource_another_node_is_claiming_waits_for_that_claim_and_is_then_passed_over()
+    {
+        await _nodeA.SubmitAsync([Job("job-1", priority: 9, resources: ["gpu"]), Job("job-2", priority: 8, resources: ["gpu"]), Job("job-3", priority: 1)]);
+        using var holding = new SemaphoreSlim(0);
+        using var release = new SemaphoreSlim(0);
+        var atomicA = (IAtomicJobClaims)_nodeA.Index;
+        var decideA = ClaimDecision("node-a", holding, release);
+        var claimA = Task.Run(() => atomicA.ClaimDueAsync("default", T0, 1, decideA));
+        Assert.True(await holding.WaitAsync(Deadline), "node A's claim never reached its decision");
+
+        // Node B locks job-2 (job-1 is node A's) and must then wait for node A's claim before it reads held resources.
+        var claimB = _nodeB.ClaimAsync("default", 3, "node-b", T0, T0.AddMinutes(5));
+        await WaitForAdvisoryLockWaiterAsync();
+        release.Release();
+
+        Assert.True(Assert.Single(await claimA.WaitAsync(Deadline)).IsWritten);
+        Assert.Equal(["job-3"], (await claimB.WaitAsync(Deadline)).Select(j => j.Id));
+        Assert.Equal([new HeldResource("gpu", "job-1")], await _schema.Index.ReadHeldResourcesAsync());
+        Assert.Equal(JobStatus.Waiting, (await _schema.Index.GetAsync("job-2"))!.Status);
+    }
+
+    [Fact]
+    public async Task A_claim_whose_job_another_writer_changed_first_is_rejected_whole_by_the_fence()
+    {
+        await _nodeA.SubmitAsync([Job("job-1"), Job("job-2")]);
+        var stale = (await _schema.Index.GetAsync("job-1"))!;
+        var atomic = (IAtomicJobClaims)_nodeA.Index;
+        var serializer = NewSerializer();
+
+        // A write decided on version 0 of job-1 (as if read before its submit) must not land; job-2's claim does.
+        var results = await atomic.ClaimDueAsync("default", T0, 5, (candidates, _) =>
+        [
+            .. candidates.Select(job =>
+            {
+                var claim = JobStateMachine.Decide(job, new ClaimJob { At = T0, Owner = "node-a" }).Events[0];
+                var sequenceNr = job.Id == stale.Id ? job.Version : job.Version + 1;
+                var after = JobStateMachine.Apply(job, claim);
+                return new AtomicWrite(job.Id, [serializer.ToSerializedEvent(sequenceNr, claim)], [new JobRowUpdate(after, T0.AddMinutes(1))]);
+            }),
+        ]);
+
+        Assert.Equal([false, true], results.Select(r => r.IsWritten));
+        Assert.Contains("sequence number 1 is already taken", results[0].RejectionReason);
+        Assert.Equal((JobStatus.Waiting, 1L), ((await _schema.Index.GetAsync("job-1"))!.Status, await _schema.Journal.ReadHighestSequenceNrAsync("job-1")));
+        Assert.Equal(JobStatus.Running, (await _schema.Index.GetAsync("job-2"))!.Status);
+    }
+
+    [Fact]
+    public async Task A_claim_and_a_writer_that_wait_on_each_other_end_with_the_writer_committing_and_the_claim_taking_other_jobs()
+    {
+        await _nodeA.SubmitAsync([Job("job-1", priority: 9), Job("job-2", priority: 1)]);
+        using var holding = new SemaphoreSlim(0);
+        using var release = new SemaphoreSlim(0);
+        var serializer = NewSerializer();
+        var attempts = 0;
+        var atomic = (IAtomicJobClaims)_nodeA.Index;
+
+        // The claim locks job-1 and, the first time only, stops before appending its claim.
+        var claim = Task.Run(() => atomic.ClaimDueAsync("default", T0, 1, (candidates, _) =>
+        {
+            if (Interlocked.Increment(ref attempts) == 1)
+            {
+                holding.Release();
+                Assert.True(release.Wait(Deadline), "the test never released the claim");
+            }
+
+            var job = candidates[0];
+            var claimed = JobStateMachine.Decide(job, new ClaimJob { At = T0, Owner = "node-a" }).Events[0];
+            var after = JobStateMachine.Apply(job, claimed);
+            return [new AtomicWrite(job.Id, [serializer.ToSerializedEvent(after.Version, claimed)], [new JobRowUpdate(after, T0.AddMinutes(5))])];
+        }));
+        Assert.True(await holding.WaitAsync(Deadline), "the claim never locked job-1");
+
+        // A JobActor's cancel of job-1 on node B: its event goes in, then its row waits for the claim's lock.
+        var waiting = (await _schema.Index.GetAsync("job-1"))!;
+        var cancel = _nodeB.AppendAsync([(waiting, [.. JobStateMachine.Decide(waiting, new CancelJob { At = T0 }).Events])], null);
+        await WaitForRowLockWaiterAsync();
+
+        // Now the claim's event waits for the cancel's, which waits for the claim's row: one of them must give way.
+        release.Release();
+
+        Assert.Equal(JobStatus.Canceled, Assert.Single(await cancel.WaitAsync(Deadline)).Status);
+        Assert.True(Assert.Single(await claim.WaitAsync(Deadline)).IsWritten);
+        Assert.Equal(2, attempts);
+        Assert.Equal((JobStatus.Canceled, 2L), ((await _schema.Index.GetAsync("job-1"))!.Status, await _schema.Journal.ReadHighestSequenceNrAsync("job-1")));
+        Assert.Equal(JobStatus.Running, (await _schema.Index.GetAsync("job-2"))!.Status);
+    }
+
+    private static JobClaimDecision ClaimDecision(string owner, SemaphoreSlim holding, SemaphoreSlim release)
+    {
+        var serializer = NewSerializer();
+        return (candidates, held) =>
+        {
+            holding.Release();
+            Assert.True(release.Wait(Deadline), "the test never released the claim");
+            var taken = held.Select(h => h.Resource).ToHashSet();
+            var writes = new List<AtomicWrite>();
+            foreach (var job in candidates.Where(c => !c.Resources.Any(taken.Contains)).Take(1))
+            {
+                var claim = JobStateMachine.Decide(job, new ClaimJob { At = T0, Owner = owner }).Events[0];
+                var after = JobStateMachine.Apply(job, claim);
+                writes.Add(new AtomicWrite(job.Id, [serializer.ToSerializedEvent(after.Version, claim)], [new JobRowUpdate(after, T0.AddMinutes(5))]));
+            }
+
+            return writes;
+        };
+    }
+
+    // The signal that a writer waits for a job row the claim holds: it has taken the row's tuple lock and waits for the
+    // claim's transaction to end.
+    private async Task WaitForRowLockWaiterAsync()
+    {
+        using var deadline = new CancellationTokenSource(Deadline);
+        while (true)
+        {
+            var waiting = await _schema.QueryAsync(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'tuple' AND relation = 'jobs'::regclass AND granted");
+            if ((long)waiting[0][0]! > 0)
+            {
+                return;
+            }
+
+            Assert.False(deadline.IsCancellationRequested, "the writer never waited for the claim's row");
+        }
+    }
+
+    // The signal that node B is waiting for node A's resource claim: PostgreSQL shows B's advisory lock as not granted.
+    private async Task WaitForAdvisoryLockWaiterAsync()
+    {
+        using var deadline = new CancellationTokenSource(Deadline);
+        while (true)
+        {
+            // The resource claims' key (JobIndexQueries.LockResourceClaims) as PostgreSQL shows a 64-bit key: two 32-bit halves.
+            var waiting = await _schema.QueryAsync(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 1095397989 AND objid = 1936876389 AND NOT granted");
+            if ((long)waiting[0][0]! > 0)
+            {
+                return;
+            }
+
+            Assert.False(deadline.IsCancellationRequested, "node B never waited for node A's resource claim");
+        }
+    }
+}
