@@ -1,7 +1,9 @@
 using ActorJobs.Actors;
+using ActorJobs.Jobs.PostgreSql;
 using ActorJobs.Jobs.Sqlite;
 using ActorJobs.Jobs.Store;
 using ActorJobs.Persistence.Sqlite;
+using Npgsql;
 
 namespace ActorJobs.Bench.Jobs;
 
@@ -11,7 +13,7 @@ namespace ActorJobs.Bench.Jobs;
 /// </summary>
 internal abstract class BenchStorage : IAsyncDisposable
 {
-    public static IReadOnlyList<string> Backends { get; } = ["sqlite"];
+    public static IReadOnlyList<string> Backends { get; } = ["sqlite", "postgresql"];
 
     public abstract string Name { get; }
 
@@ -24,9 +26,7 @@ internal abstract class BenchStorage : IAsyncDisposable
     public static Task<BenchStorage> OpenAsync(string backend) => backend switch
     {
         "sqlite" => Task.FromResult<BenchStorage>(new SqliteBench()),
-
-        // PostgreSQL: when ActorJobs.Jobs.PostgreSql lands, a PostgresBench opening PostgreSqlJobStorage on a fresh
-        // database (as bench/ActorJobs.Bench.Persistence's BenchStore does) goes here and in Backends.
+        "postgresql" => PostgresBench.OpenAsync(),
         _ => throw new ArgumentException($"Unknown or unavailable backend '{backend}': use {string.Join(", ", Backends)}."),
     };
 
@@ -53,6 +53,56 @@ internal abstract class BenchStorage : IAsyncDisposable
             await _storage.DisposeAsync();
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// PostgreSQL on a fresh schema of the server that scripts/with-postgres.sh started (fsync and synchronous_commit
+    /// on, checked), through <see cref="PostgreSqlJobStorage"/> as a node opens it.
+    /// </summary>
+    private sealed class PostgresBench(string server, string schema, PostgreSqlJobStorage storage) : BenchStorage
+    {
+        public override string Name => "PostgreSQL (fsync=on, synchronous_commit=on)";
+
+        public override JobStore Store => storage.Store;
+
+        public static async Task<BenchStorage> OpenAsync()
+        {
+            var server = Environment.GetEnvironmentVariable("ACTORJOBS_TEST_POSTGRES")
+                ?? throw new InvalidOperationException("ACTORJOBS_TEST_POSTGRES is not set: run the benchmark through scripts/with-postgres.sh.");
+            await using (var connection = new NpgsqlConnection(server))
+            {
+                await connection.OpenAsync();
+                foreach (var setting in new[] { "fsync", "synchronous_commit" })
+                {
+                    await using var show = new NpgsqlCommand($"SHOW {setting}", connection);
+                    if (await show.ExecuteScalarAsync() as string != "on")
+                    {
+                        throw new InvalidOperationException($"PostgreSQL runs with {setting} off; the benchmark measures durable commits only.");
+                    }
+                }
+            }
+
+            var schema = $"jobs_bench_{Guid.NewGuid():N}";
+            await ExecuteAsync(server, $"CREATE SCHEMA {schema}");
+            var connectionString = new NpgsqlConnectionStringBuilder(server) { SearchPath = schema, MaxPoolSize = 40 }.ConnectionString;
+            return new PostgresBench(server, schema, await PostgreSqlJobStorage.OpenAsync(connectionString));
+        }
+
+        public override void UseOn(ActorSystem system) => storage.UseOn(system);
+
+        public override async ValueTask DisposeAsync()
+        {
+            await storage.DisposeAsync();
+            await ExecuteAsync(server, $"DROP SCHEMA {schema} CASCADE");
+        }
+
+        private static async Task ExecuteAsync(string connectionString, string sql)
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(sql, connection);
+            await command.ExecuteNonQueryAsync();
         }
     }
 }
