@@ -1,5 +1,5 @@
 // The job engine end to end, durable, on one node. Not a test: it prints a table.
-//   dotnet run -c Release --project bench/ActorJobs.Bench.Jobs -- [--scenario drain|latency|memory|all] [--backend sqlite|all]
+//   scripts/with-postgres.sh dotnet run -c Release --project bench/ActorJobs.Bench.Jobs -- [--scenario drain|latency|memory|all] [--backend sqlite|postgresql|all]
 //       [--runs 3] [--jobs 100000] [--capacity 100] [--chunk 1000] [--submitters 2] [--latency-jobs 1000] [--waiting 1000000]
 //       [--allocations]   (samples the drain's allocations by type and prints the top 25)
 // drain:   N no-op jobs submitted in bulk (SubmitManyAsync, chunks of --chunk, --submitters at once) to a paused queue,
