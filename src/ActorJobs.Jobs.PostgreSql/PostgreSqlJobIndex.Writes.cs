@@ -86,7 +86,7 @@ public sealed partial class PostgreSqlJobIndex
 
             foreach (var name in left ?? [])
             {
-                requests.Add((lease.JobId, ParseRequest(name)));
+                requests.Add((lease.JobId, OwnerRequestNames.Parse(name)));
             }
         }
 
@@ -97,7 +97,7 @@ public sealed partial class PostgreSqlJobIndex
     public async Task RequestOfOwnerAsync(string jobId, OwnerRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(jobId);
-        var name = RequestName(request);
+        var name = OwnerRequestNames.Of(request);
         await using var connection = await _journal.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, JobIndexQueries.AppendOwnerRequest);
         command.Parameters.Add(new NpgsqlParameter<string>("id", jobId));
@@ -253,20 +253,4 @@ public sealed partial class PostgreSqlJobIndex
     private static bool IsLostLockWait(JournalWriteException e) =>
         e.InnerException is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.DeadlockDetected }
         || e.InnerException?.InnerException is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.DeadlockDetected };
-
-    private static string RequestName(OwnerRequest request) => request switch
-    {
-        OwnerRequest.Cancel => "cancel",
-        OwnerRequest.Suspend => "suspend",
-        OwnerRequest.Resume => "resume",
-        _ => throw new ArgumentOutOfRangeException(nameof(request), request, "Not an owner request; use Cancel, Suspend or Resume."),
-    };
-
-    private static OwnerRequest ParseRequest(string name) => name switch
-    {
-        "cancel" => OwnerRequest.Cancel,
-        "suspend" => OwnerRequest.Suspend,
-        "resume" => OwnerRequest.Resume,
-        _ => throw new InvalidOperationException($"'{name}' is not an owner request (cancel, suspend or resume)."),
-    };
 }

@@ -50,7 +50,7 @@ public sealed partial class SqliteJobIndex
                 {
                     foreach (var name in JsonSerializer.Deserialize<string[]>(left, JobRowJson.Options) ?? [])
                     {
-                        requests.Add((lease.JobId, ParseRequest(name)));
+                        requests.Add((lease.JobId, OwnerRequestNames.Parse(name)));
                     }
                 }
             }
@@ -63,7 +63,7 @@ public sealed partial class SqliteJobIndex
     public Task RequestOfOwnerAsync(string jobId, OwnerRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(jobId);
-        var name = RequestName(request);
+        var name = OwnerRequestNames.Of(request);
         return _journal.ExecuteWriteAsync(context =>
         {
             var command = context.Command(JobIndexQueries.AppendOwnerRequest);
@@ -168,20 +168,4 @@ public sealed partial class SqliteJobIndex
         log.ExecuteNonQuery();
         context.DeleteEntity(jobId);
     }
-
-    private static string RequestName(OwnerRequest request) => request switch
-    {
-        OwnerRequest.Cancel => "cancel",
-        OwnerRequest.Suspend => "suspend",
-        OwnerRequest.Resume => "resume",
-        _ => throw new ArgumentOutOfRangeException(nameof(request), request, "Not an owner request; use Cancel, Suspend or Resume."),
-    };
-
-    private static OwnerRequest ParseRequest(string name) => name switch
-    {
-        "cancel" => OwnerRequest.Cancel,
-        "suspend" => OwnerRequest.Suspend,
-        "resume" => OwnerRequest.Resume,
-        _ => throw new InvalidOperationException($"'{name}' is not an owner request (cancel, suspend or resume)."),
-    };
 }

@@ -1,11 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace ActorJobs.Jobs.Sqlite;
+namespace ActorJobs.Jobs.Store;
 
 /// <summary>
-/// How a job row's <c>state</c> column holds a <see cref="JobState"/>: the web defaults of <see cref="JobJson"/>,
-/// with statuses by their wire names, as everywhere else in the database.
+/// How a job row's <c>state</c> column holds a <see cref="JobState"/>, in every database backend: the web defaults of
+/// <see cref="JobJson"/>, with statuses by their wire names, as everywhere else in the database.
 /// </summary>
 internal static class JobRowJson
 {
