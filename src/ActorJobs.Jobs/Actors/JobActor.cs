@@ -293,7 +293,7 @@ internal sealed partial class JobActor : ReceivePersistentActor, IWithTimers
         }
     }
 
-    [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Job {JobId}: this node lost its lease (another node rescued the job); the attempt is abandoned")]
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Job {JobId}: this node no longer holds its lease (it lapsed before the handler started, or the job was rescued or finished elsewhere); the attempt is abandoned")]
     private static partial void LogLeaseLost(ILogger logger, string jobId);
 
     private sealed record GraceExpired
