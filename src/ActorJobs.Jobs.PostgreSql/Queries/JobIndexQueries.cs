@@ -270,6 +270,22 @@ internal static class JobIndexQueries
         SELECT id FROM deleted
         """;
 
+    /// <summary>
+    /// Tells the other nodes' <see cref="PostgreSqlWorkListener"/>s which queues may have claimable jobs now. Sent in the
+    /// batch's transaction, so it is delivered on commit and only then; the server folds repeats of one payload.
+    /// </summary>
+    public const string NotifyWork =
+        $"SELECT pg_notify({WorkChannel}, q) FROM unnest(@wake_queues) AS q";
+
+    /// <summary>
+    /// The channel of one deployment: derived from the schema, so deployments kept apart by <c>Search Path</c> in one
+    /// database do not wake each other, and short enough for a channel name whatever the schema's length.
+    /// </summary>
+    public const string WorkChannel = "'actorjobs_work_' || md5(current_schema())";
+
+    /// <summary>The work channel's name, to LISTEN on.</summary>
+    public const string SelectWorkChannel = $"SELECT {WorkChannel}";
+
     /// <summary>Records whether a queue is paused.</summary>
     public const string UpsertQueuePaused =
         """
