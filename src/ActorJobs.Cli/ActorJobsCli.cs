@@ -15,7 +15,8 @@ public static class ActorJobsCli
     {
         context ??= new CliContext();
         var root = Build(context);
-        var parse = root.Parse(args);
+        // No response files: "@path" is how --params names a file of JSON.
+        var parse = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)

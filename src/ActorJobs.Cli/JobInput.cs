@@ -34,7 +34,7 @@ internal static class JobInput
             using var document = JsonDocument.Parse(text);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                throw new CliUsageException($"{option}: expected a JSON object such as {{\"seconds\": 5}}, got a {document.RootElement.ValueKind.ToString().ToLowerInvariant()}");
+                throw new CliUsageException($"{option}: expected a JSON object such as {{\"seconds\": 5}}, got {Kind(document.RootElement.ValueKind)}");
             }
 
             return document.RootElement.Clone();
@@ -44,6 +44,15 @@ internal static class JobInput
             throw new CliUsageException($"{option}: not valid JSON: {e.Message}");
         }
     }
+
+    private static string Kind(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
 
     /// <summary>1..10 as a number, or one of low, normal, high, critical.</summary>
     public static JsonElement? Priority(string? text)

@@ -110,7 +110,6 @@ internal static class Render
         Row(table, "cron", $"{s.Cron} ({s.TimeZone})");
         Row(table, "job type", s.Job.Type);
         Row(table, "params", s.Job.Params?.GetRawText());
-        Row(table, "queue", s.Job.Queue);
         Row(table, "misfire", s.Misfire);
         Row(table, "overlap", s.Overlap);
         Row(table, "enabled", s.Enabled ? "yes" : "no" + (s.DisabledReason is null ? string.Empty : $" ({s.DisabledReason})"));

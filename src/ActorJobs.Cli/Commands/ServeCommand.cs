@@ -58,8 +58,8 @@ internal static class ServeCommand
     {
         var args = new List<string>
         {
-            "--port", port.ToString(CultureInfo.InvariantCulture),
-            "--db", databasePath,
+            $"--ActorJobs:Server:Port={port.ToString(CultureInfo.InvariantCulture)}",
+            $"--ActorJobs:Storage:Path={databasePath}",
         };
         if (configFile is not null)
         {

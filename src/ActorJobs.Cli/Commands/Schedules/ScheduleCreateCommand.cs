@@ -13,7 +13,6 @@ internal static class ScheduleCreateCommand
         var type = new Option<string>("--type", "-t") { Description = "The job type each tick submits", Required = true };
         var parameters = new Option<string?>("--params", "-p") { Description = "The job's params: a JSON object, or @path to a file holding one" };
         var priority = new Option<string?>("--priority") { Description = "1..10, or low, normal, high, critical" };
-        var queue = new Option<string?>("--queue", "-q") { Description = "A queue other than the type's group's queue" };
         var timeZone = new Option<string?>("--time-zone", "--tz") { Description = "An IANA time zone id (default UTC)" };
         var misfire = new Option<string?>("--misfire") { Description = "fire-once-now (default), skip, or catch-up" };
         var catchUp = new Option<double?>("--catch-up-window") { Description = "For catch-up: how far back missed ticks fire, in seconds" };
@@ -23,7 +22,7 @@ internal static class ScheduleCreateCommand
         overlap.AcceptOnlyFromAmong("allow", "skip-if-running", "cancel-previous");
         var command = new Command("create", "Create a schedule")
         {
-            name, cron, type, parameters, priority, queue, timeZone, misfire, catchUp, overlap, disabled,
+            name, cron, type, parameters, priority, timeZone, misfire, catchUp, overlap, disabled,
         };
         CommandActions.Set(command, context, global, async run =>
         {
@@ -42,7 +41,6 @@ internal static class ScheduleCreateCommand
                         Type = run.Value(type),
                         Params = JobInput.Params(run.Value(parameters)),
                         Priority = JobInput.Priority(run.Value(priority)),
-                        Queue = run.Value(queue),
                     },
                 },
                 run.CancellationToken);
