@@ -1,0 +1,81 @@
+using ActorJobs.Jobs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ActorJobs.Hosting.Tests;
+
+/// <summary>A host with an ActorJobs node on a SQLite file in its own temporary directory.</summary>
+public sealed class TestHost : IAsyncDisposable
+{
+    private TestHost(IHost host, string directory)
+    {
+        Host = host;
+        Directory = directory;
+    }
+
+    public IHost Host { get; }
+
+    public string Directory { get; }
+
+    public ActorJobsNode Node => Host.Services.GetRequiredService<ActorJobsNode>();
+
+    public JobClient Client => Host.Services.GetRequiredService<JobClient>();
+
+    public static string NewDirectory() => Path.Combine(Path.GetTempPath(), $"hosting-{Guid.NewGuid():N}");
+
+    /// <summary>Builds and starts a host; <paramref name="settings"/> are configuration keys (ActorJobs:...).</summary>
+    public static async Task<TestHost> StartAsync(Action<ActorJobsBuilder>? configure = null, IDictionary<string, string?>? settings = null, string? directory = null)
+    {
+        var host = Build(configure, settings, directory ?? NewDirectory(), out var dir);
+        await host.StartAsync();
+        return new TestHost(host, dir);
+    }
+
+    public static IHost Build(Action<ActorJobsBuilder>? configure, IDictionary<string, string?>? settings, string directory, out string dir)
+    {
+        dir = directory;
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        var values = new Dictionary<string, string?>
+        {
+            ["ActorJobs:Storage:Path"] = Path.Combine(directory, "jobs.db"),
+            ["ActorJobs:Node:Id"] = "test-node",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            values[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(values);
+        builder.Services.AddActorJobs(b =>
+        {
+            b.AddBuiltInJobTypes();
+            configure?.Invoke(b);
+        });
+        return builder.Build();
+    }
+
+    /// <summary>Waits for the first event of <paramref name="jobId"/> whose kind is one of <paramref name="kinds"/>.</summary>
+    public static async Task<JobLifecycleEvent> NextAsync(IAsyncEnumerator<JobLifecycleEvent> events, string jobId, params string[] kinds)
+    {
+        while (await events.MoveNextAsync())
+        {
+            if (events.Current.Job.Id == jobId && kinds.Contains(events.Current.Kind))
+            {
+                return events.Current;
+            }
+        }
+
+        throw new InvalidOperationException("the watch ended");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.StopAsync();
+        Host.Dispose();
+        if (System.IO.Directory.Exists(Directory))
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+    }
+}
