@@ -1,4 +1,5 @@
 using ActorJobs.Cli;
+using ActorJobs.Server;
 
 // Ctrl+C and SIGTERM cancel the command (a follow ends, a node shuts down gracefully).
 using var stop = new CancellationTokenSource();
@@ -16,6 +17,6 @@ using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Creat
 var cli = new CliContext
 {
     Interactive = !Console.IsOutputRedirected,
-    RunNode = null,
+    RunNode = ActorJobsServer.RunAsync,
 };
 return await ActorJobsCli.RunAsync(args, cli, stop.Token);
