@@ -1,7 +1,7 @@
 namespace ActorJobs.Cli.Tests;
 
 /// <summary>The outcome of one in-process run of the actorjobs command.</summary>
-internal sealed record CliRun(int ExitCode, string Out, string Error)
+public sealed record CliRun(int ExitCode, string Out, string Error)
 {
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Out}\n--- stderr\n{Error}";
 }

@@ -74,6 +74,11 @@ public sealed class NodeCommandTests(NodeFixture node) : IClassFixture<NodeFixtu
         Assert.True(submit.ExitCode == ExitCodes.Ok, submit.ToString());
         var id = Json(submit).GetProperty("id").GetString()!;
 
+        // --follow first: it waits out the node's batched log writes after the job ended; a plain logs is a snapshot.
+        var follow = await node.RunAsync("logs", id, "--follow");
+        Assert.True(follow.ExitCode == ExitCodes.Ok, follow.ToString());
+        Assert.Contains("hello from echo", follow.Out, StringComparison.Ordinal);
+
         var logs = await node.RunAsync("logs", id);
         Assert.True(logs.ExitCode == ExitCodes.Ok, logs.ToString());
         Assert.Contains("hello from echo", logs.Out, StringComparison.Ordinal);
@@ -82,9 +87,8 @@ public sealed class NodeCommandTests(NodeFixture node) : IClassFixture<NodeFixtu
         var lines = json.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Contains(lines, l => l.GetProperty("message").GetString()!.Contains("hello from echo", StringComparison.Ordinal));
 
-        var follow = await node.RunAsync("logs", id, "--follow");
-        Assert.True(follow.ExitCode == ExitCodes.Ok, follow.ToString());
-        Assert.Contains("hello from echo", follow.Out, StringComparison.Ordinal);
+        var missing = await node.RunAsync("logs", "no-such-job");
+        Assert.True(missing.ExitCode == ExitCodes.NotFound, missing.ToString());
     }
 
     [Fact]

@@ -5,6 +5,9 @@ namespace ActorJobs.Cli.Commands;
 /// <summary><c>actorjobs logs ID [--follow] [--after N]</c>: a job's log lines; with --follow, new ones until it is final.</summary>
 internal static class LogsCommand
 {
+    private const int FinalLooks = 3;
+    private static readonly TimeSpan FinalLookInterval = TimeSpan.FromMilliseconds(200);
+
     public static Command Create(CliContext context, GlobalOptions global)
     {
         var id = new Argument<string>("id") { Description = "The job's id" };
@@ -29,6 +32,14 @@ internal static class LogsCommand
                 await PrintAsync();
                 if (JobStatuses.IsFinal(job.Status))
                 {
+                    // The node writes log lines in batches shortly after the handler wrote them (about 100 ms), so the
+                    // last lines can trail the final status: look a few more times before ending.
+                    for (var i = 0; i < FinalLooks; i++)
+                    {
+                        await Task.Delay(FinalLookInterval, context.TimeProvider, run.CancellationToken);
+                        await PrintAsync();
+                    }
+
                     return JobStatuses.ExitCode(job.Status);
                 }
 

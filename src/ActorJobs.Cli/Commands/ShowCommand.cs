@@ -39,6 +39,25 @@ internal static class ShowCommand
                 return JobStatuses.ExitCode(final.Status);
             }
 
+            if (!context.Interactive)
+            {
+                // Piped or captured: a line per change instead of a bar that redraws in place.
+                var lastLine = string.Empty;
+                final = await watch.UntilFinalAsync(
+                    job =>
+                    {
+                        var line = $"{job.Id} {job.Status} {Math.Round(job.Progress * 100):0}%" + (job.ProgressDetails is null ? string.Empty : $" - {job.ProgressDetails}");
+                        if (line != lastLine)
+                        {
+                            run.WriteLine(line);
+                            lastLine = line;
+                        }
+                    },
+                    run.CancellationToken);
+                run.Console.Write(Render.Job(final));
+                return JobStatuses.ExitCode(final.Status);
+            }
+
             final = await run.Console.Progress()
                 .AutoClear(false)
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
