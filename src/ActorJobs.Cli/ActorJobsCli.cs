@@ -52,6 +52,7 @@ public static class ActorJobsCli
         root.Subcommands.Add(ResumeCommand.Create(context, global));
         root.Subcommands.Add(DeleteCommand.Create(context, global));
         root.Subcommands.Add(QueuesCommand.Create(context, global));
+        root.Subcommands.Add(TypesCommand.Create(context, global));
         root.Subcommands.Add(StatsCommand.Create(context, global));
         root.Subcommands.Add(DeadLettersCommand.Create(context, global));
         root.Subcommands.Add(ScheduleCommand.Create(context, global));

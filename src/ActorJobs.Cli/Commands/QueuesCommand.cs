@@ -12,12 +12,13 @@ internal static class QueuesCommand
 {
     public static Command Create(CliContext context, GlobalOptions global)
     {
-        var command = new Command("queues", "List queues; show, pause or resume one");
+        var command = new Command("queues", "List queues; show, pause, resume or resize one");
         CommandActions.Set(command, context, global, ListAsync);
         var list = new Command("list", "List queues: capacity, paused, running and waiting");
         CommandActions.Set(list, context, global, ListAsync);
         command.Subcommands.Add(list);
         command.Subcommands.Add(QueueShowCommand.Create(context, global));
+        command.Subcommands.Add(QueueCapacityCommand.Create(context, global));
         command.Subcommands.Add(QueueChange(context, global, "pause", "Pause a queue: it claims no new jobs", (c, n, ct) => c.PauseQueueAsync(n, ct)));
         command.Subcommands.Add(QueueChange(context, global, "resume", "Resume a paused queue", (c, n, ct) => c.ResumeQueueAsync(n, ct)));
         return command;
