@@ -109,6 +109,50 @@ public class UsageTests
         Assert.Equal(["--ActorJobs:Server:Port=6000", "--ActorJobs:Storage:Path=/tmp/x.db", "--ActorJobs:Queues:default:Capacity=8"], args);
     }
 
+    [Fact]
+    public async Task Serve_without_port_or_db_leaves_a_config_files_settings_alone()
+    {
+        var config = Path.Combine(Path.GetTempPath(), $"cli-config-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(config, "{}");
+        try
+        {
+            string[]? given = null;
+            var context = new CliContext { Out = TextWriter.Null, Error = TextWriter.Null, RunNode = (args, _) => { given = args; return Task.CompletedTask; } };
+
+            var exit = await ActorJobsCli.RunAsync(["serve", "--config", config, "--Logging:LogLevel:Default=Debug"], context);
+
+            Assert.Equal(ExitCodes.Ok, exit);
+            Assert.Equal(["--config", config, "--Logging:LogLevel:Default=Debug"], given!);
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
+    [Theory]
+    [InlineData("--port", "70000", "--port: 70000 is not a port (0..65535)")]
+    [InlineData("--config", "/nonexistent/actorjobs.json", "--config: '/nonexistent/actorjobs.json' does not exist")]
+    public async Task Serve_with_a_bad_option_is_a_usage_error(string option, string value, string message)
+    {
+        var run = await Cli.RunAsync("serve", option, value);
+
+        Assert.True(run.ExitCode == ExitCodes.Usage, run.ToString());
+        Assert.Contains(message, run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_with_an_unusable_setting_exits_2_naming_the_key()
+    {
+        using var error = new StringWriter();
+        var context = new CliContext { Out = TextWriter.Null, Error = error, RunNode = ActorJobs.Server.ActorJobsServer.RunAsync };
+
+        var exit = await ActorJobsCli.RunAsync(["serve", "--db", Path.Combine(Path.GetTempPath(), $"cli-bad-{Guid.NewGuid():N}.db"), "--ActorJobs:Storage:Synchronous=sometimes"], context);
+
+        Assert.True(exit == ExitCodes.Usage, error.ToString());
+        Assert.Contains("ActorJobs:Storage:Synchronous", error.ToString(), StringComparison.Ordinal);
+    }
+
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;

@@ -15,8 +15,8 @@ internal static class ServeCommand
 
     public static Command Create(CliContext context)
     {
-        var port = new Option<int>("--port") { Description = $"The HTTP port (default {DefaultPort}; 0 picks a free one)", DefaultValueFactory = _ => DefaultPort };
-        var db = new Option<string>("--db") { Description = $"The SQLite database file (default {DefaultDatabase})", DefaultValueFactory = _ => DefaultDatabase };
+        var port = new Option<int>("--port") { Description = $"The HTTP port (default: the configuration's, else {DefaultPort})", DefaultValueFactory = _ => DefaultPort };
+        var db = new Option<string>("--db") { Description = $"The SQLite database file (default: the --config file's, else {DefaultDatabase})", DefaultValueFactory = _ => DefaultDatabase };
         var config = new Option<string?>("--config") { Description = "A JSON settings file layered over config/appsettings.json" };
         var command = new Command("serve", "Run a node: the job engine, the scheduler and the REST API, on embedded SQLite by default")
         {
@@ -45,22 +45,50 @@ internal static class ServeCommand
                 return ExitCodes.Usage;
             }
 
-            var dbPath = Path.GetFullPath(parse.GetValue(db)!);
-            Directory.CreateDirectory(Path.GetDirectoryName(dbPath)!);
-            await context.RunNode(NodeArguments(portValue, dbPath, configValue, parse.UnmatchedTokens), cancellationToken);
-            return ExitCodes.Ok;
+            // Defaults the user did not type must not override a --config file's port or database.
+            var portGiven = parse.GetResult(port) is { Implicit: false };
+            var dbGiven = parse.GetResult(db) is { Implicit: false };
+            string? dbPath = null;
+            if (dbGiven || configValue is null)
+            {
+                dbPath = Path.GetFullPath(parse.GetValue(db)!);
+                Directory.CreateDirectory(Path.GetDirectoryName(dbPath)!);
+            }
+
+            try
+            {
+                await context.RunNode(NodeArguments(portGiven ? portValue : null, dbPath, configValue, parse.UnmatchedTokens), cancellationToken);
+                return ExitCodes.Ok;
+            }
+            catch (Exception e) when (e is InvalidOperationException or FileNotFoundException or FormatException)
+            {
+                // Unusable configuration (ActorJobsConfigurationException is an InvalidOperationException): the message names the key.
+                await context.Error.WriteLineAsync($"error: the node cannot start: {e.Message}");
+                return ExitCodes.Usage;
+            }
+            catch (IOException e)
+            {
+                await context.Error.WriteLineAsync($"error: the node cannot start: {e.Message}");
+                return ExitCodes.ServerError;
+            }
         });
         return command;
     }
 
     /// <summary>The node's command-line configuration for the serve options.</summary>
-    public static string[] NodeArguments(int port, string databasePath, string? configFile, IReadOnlyList<string> extra)
+    public static string[] NodeArguments(int? port, string? databasePath, string? configFile, IReadOnlyList<string> extra)
     {
-        var args = new List<string>
+        var args = new List<string>();
+        if (port is { } p)
         {
-            $"--ActorJobs:Server:Port={port.ToString(CultureInfo.InvariantCulture)}",
-            $"--ActorJobs:Storage:Path={databasePath}",
-        };
+            args.Add($"--ActorJobs:Server:Port={p.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        if (databasePath is not null)
+        {
+            args.Add($"--ActorJobs:Storage:Path={databasePath}");
+        }
+
         if (configFile is not null)
         {
             args.Add("--config");
