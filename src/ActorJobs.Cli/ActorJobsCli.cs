@@ -54,6 +54,7 @@ public static class ActorJobsCli
         root.Subcommands.Add(QueuesCommand.Create(context, global));
         root.Subcommands.Add(TypesCommand.Create(context, global));
         root.Subcommands.Add(StatsCommand.Create(context, global));
+        root.Subcommands.Add(HealthCommand.Create(context, global));
         root.Subcommands.Add(DeadLettersCommand.Create(context, global));
         root.Subcommands.Add(ScheduleCommand.Create(context, global));
         return root;

@@ -24,7 +24,7 @@ internal static class Render
 
     public static string Time(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? string.Empty;
 
-    public static string Percent(double fraction) => fraction.ToString("P0", CultureInfo.InvariantCulture);
+    public static string Percent(double fraction) => (fraction * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
 
     public static Table Jobs(IEnumerable<JobDto> jobs)
     {

@@ -194,6 +194,24 @@ public sealed class NodeCommandTests(NodeFixture node) : IClassFixture<NodeFixtu
     }
 
     [Fact]
+    public async Task Health_and_types_say_what_the_node_is_and_runs()
+    {
+        var health = await node.RunAsync("health");
+        Assert.True(health.ExitCode == ExitCodes.Ok, health.ToString());
+        Assert.StartsWith("healthy: node ", health.Out, StringComparison.Ordinal);
+
+        var types = await node.RunAsync("types", "--json");
+        Assert.True(types.ExitCode == ExitCodes.Ok, types.ToString());
+        Assert.Equal(["echo", "fail", "noop", "sleep"], Json(types).EnumerateArray().Select(t => t.GetProperty("id").GetString()!).Order());
+
+        var capacity = await node.RunAsync("queues", "capacity", "compute", "2");
+        Assert.True(capacity.ExitCode == ExitCodes.Ok, capacity.ToString());
+        Assert.Equal("compute capacity 2", capacity.Out.Trim());
+        var missing = await node.RunAsync("queues", "capacity", "no-such-queue", "2");
+        Assert.True(missing.ExitCode == ExitCodes.NotFound, missing.ToString());
+    }
+
+    [Fact]
     public async Task Stats_print_tables_and_json()
     {
         await node.RunAsync("submit", "noop", "--wait");
