@@ -9,7 +9,7 @@ internal static class SubmitCommand
 {
     public static Command Create(CliContext context, GlobalOptions global)
     {
-        var type = new Argument<string>("type") { Description = "The job type's id (see GET /job-types)" };
+        var type = new Argument<string>("type") { Description = "The job type's id (see actorjobs types)" };
         var parameters = new Option<string?>("--params", "-p") { Description = "The params: a JSON object, or @path to a file holding one" };
         var priority = new Option<string?>("--priority") { Description = "1..10, or low, normal, high, critical" };
         var key = new Option<string?>("--key") { Description = "An idempotency key: submitting again with it returns the first job" };
