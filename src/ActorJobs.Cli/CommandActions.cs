@@ -37,6 +37,11 @@ internal static class CommandActions
                 await context.Error.WriteLineAsync($"error: the node at {SafeUrl(invocation)} did not answer in time: {e.Message}");
                 return ExitCodes.Unreachable;
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await context.Error.WriteLineAsync("interrupted");
+                return ExitCodes.Interrupted;
+            }
             catch (JsonException e)
             {
                 await context.Error.WriteLineAsync($"error: {e.Message}");

@@ -27,6 +27,9 @@ public static class ExitCodes
     /// <summary>The node answered with a server error (5xx) or an answer the command could not read.</summary>
     public const int ServerError = 7;
 
+    /// <summary>Stopped by Ctrl+C or SIGTERM before it was done (a follow, a wait); the job itself is left alone.</summary>
+    public const int Interrupted = 130;
+
     /// <summary>The help text's table of exit codes.</summary>
     public const string Help = """
         Exit codes:
@@ -38,5 +41,6 @@ public static class ExitCodes
           5  authentication or authorization failed
           6  cannot reach the node
           7  server error
+          130  interrupted (Ctrl+C, SIGTERM); the job itself is left alone
         """;
 }

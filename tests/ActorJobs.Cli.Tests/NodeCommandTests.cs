@@ -259,5 +259,41 @@ public sealed class NodeCommandTests(NodeFixture node) : IClassFixture<NodeFixtu
         Assert.True(gone.ExitCode == ExitCodes.NotFound, gone.ToString());
     }
 
+    [Fact]
+    public async Task A_follow_stopped_by_the_user_exits_130_and_leaves_the_job_running()
+    {
+        var submit = await node.RunAsync("submit", "sleep", "--params", """{"seconds":60}""", "--json");
+        var id = Json(submit).GetProperty("id").GetString()!;
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        using var stop = new CancellationTokenSource();
+        var context = new CliContext { Out = new LineSignal(output, id + " running", stop), Error = error };
+
+        // Stopped as soon as it has shown the job running (the writer cancels on that line), as Ctrl+C would.
+        var exit = await ActorJobsCli.RunAsync(["show", id, "--follow", "--url", node.Url], context, stop.Token);
+
+        Assert.True(exit == ExitCodes.Interrupted, $"{exit}\n{output}\n{error}");
+        Assert.Equal("interrupted", error.ToString().Trim());
+        var cancel = await node.RunAsync("cancel", id);
+        Assert.True(cancel.ExitCode == ExitCodes.Ok, cancel.ToString());
+    }
+
     private static JsonElement Json(CliRun run) => JsonDocument.Parse(run.Out).RootElement;
+
+    /// <summary>Passes lines on, and cancels when one contains the awaited text.</summary>
+    private sealed class LineSignal(TextWriter inner, string text, CancellationTokenSource stop) : TextWriter
+    {
+        public override System.Text.Encoding Encoding => inner.Encoding;
+
+        public override void Write(char value) => inner.Write(value);
+
+        public override void WriteLine(string? value)
+        {
+            inner.WriteLine(value);
+            if (value is not null && value.Contains(text, StringComparison.Ordinal))
+            {
+                stop.Cancel();
+            }
+        }
+    }
 }
