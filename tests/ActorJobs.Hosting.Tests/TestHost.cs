@@ -69,6 +69,44 @@ public sealed class TestHost : IAsyncDisposable
         throw new InvalidOperationException("the watch ended");
     }
 
+    /// <summary>The job once it is final: watched from before it is read, so no event in between is missed.</summary>
+    public static async Task<JobState> FinalAsync(IJobClient client, string jobId, CancellationToken cancellationToken, string? tenant = null)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var events = client.WatchAsync(new JobEventFilter { JobId = jobId }, stop.Token).GetAsyncEnumerator(stop.Token);
+        var next = events.MoveNextAsync();
+        try
+        {
+            var job = (await client.GetAsync(jobId, tenant, cancellationToken))?.Job ?? throw new InvalidOperationException($"no job {jobId}");
+            while (!job.Status.IsFinal())
+            {
+                if (!await next)
+                {
+                    throw new InvalidOperationException("the watch ended");
+                }
+
+                job = events.Current.Job;
+                next = events.MoveNextAsync();
+            }
+
+            return job;
+        }
+        finally
+        {
+            // An async enumerator is disposed only once its pending MoveNextAsync has ended: end it by canceling.
+            await stop.CancelAsync();
+            try
+            {
+                await next;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            await events.DisposeAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Host.StopAsync();
