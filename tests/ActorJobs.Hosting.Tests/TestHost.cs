@@ -107,6 +107,24 @@ public sealed class TestHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The job's log once it holds a line matching <paramref name="match"/>. The engine writes log lines in batches
+    /// about 100 ms after they are logged and announces no write, so this looks again every 20 ms until the token.
+    /// </summary>
+    public static async Task<IReadOnlyList<ActorJobs.Jobs.Store.JobLogLine>> LogsAsync(IJobClient client, string jobId, Func<ActorJobs.Jobs.Store.JobLogLine, bool> match, CancellationToken cancellationToken, string? tenant = null)
+    {
+        while (true)
+        {
+            var lines = await client.LogsAsync(jobId, tenant, cancellationToken: cancellationToken) ?? throw new InvalidOperationException($"no job {jobId}");
+            if (lines.Any(match))
+            {
+                return lines;
+            }
+
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Host.StopAsync();
