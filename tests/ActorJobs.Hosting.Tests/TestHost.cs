@@ -70,15 +70,19 @@ public sealed class TestHost : IAsyncDisposable
     }
 
     /// <summary>The job once it is final: watched from before it is read, so no event in between is missed.</summary>
-    public static async Task<JobState> FinalAsync(IJobClient client, string jobId, CancellationToken cancellationToken, string? tenant = null)
+    public static Task<JobState> FinalAsync(IJobClient client, string jobId, CancellationToken cancellationToken, string? tenant = null) =>
+        UntilAsync(client, jobId, job => job.Status.IsFinal(), cancellationToken, tenant);
+
+    /// <summary>The job once <paramref name="reached"/> holds: watched from before it is read, so no event in between is missed.</summary>
+    public static async Task<JobState> UntilAsync(IJobClient client, string jobId, Func<JobState, bool> reached, CancellationToken cancellationToken, string? tenant = null)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var events = client.WatchAsync(new JobEventFilter { JobId = jobId }, stop.Token).GetAsyncEnumerator(stop.Token);
-        var next = events.MoveNextAsync();
+        var next = events.MoveNextAsync().AsTask();
         try
         {
             var job = (await client.GetAsync(jobId, tenant, cancellationToken))?.Job ?? throw new InvalidOperationException($"no job {jobId}");
-            while (!job.Status.IsFinal())
+            while (!reached(job))
             {
                 if (!await next)
                 {
@@ -86,7 +90,7 @@ public sealed class TestHost : IAsyncDisposable
                 }
 
                 job = events.Current.Job;
-                next = events.MoveNextAsync();
+                next = events.MoveNextAsync().AsTask();
             }
 
             return job;
