@@ -3,9 +3,18 @@ using ActorJobs.Jobs;
 namespace ActorJobs.Hosting.Tests;
 
 /// <summary>SIGTERM (IHost.StopAsync): no new claims, running jobs finish or are released, nothing submitted is lost.</summary>
-public sealed class ShutdownTests
+public sealed class ShutdownTests : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+    private readonly string _directory = TestHost.NewDirectory();
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
 
     [Fact]
     public async Task A_job_running_when_stop_begins_finishes_during_the_drain_and_a_job_submitted_after_it_is_not_claimed_but_runs_after_restart()
@@ -13,7 +22,7 @@ public sealed class ShutdownTests
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var finish = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var runs = 0;
-        var directory = TestHost.NewDirectory();
+        var directory = _directory;
         void Configure(ActorJobsBuilder b) => b.AddJobType("gated", "download", async context =>
         {
             if (Interlocked.Increment(ref runs) == 1)
@@ -71,7 +80,7 @@ public sealed class ShutdownTests
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var stopReason = new TaskCompletionSource<StopReason>(TaskCreationOptions.RunContinuationsAsynchronously);
         var runs = 0;
-        var directory = TestHost.NewDirectory();
+        var directory = _directory;
         var settings = new Dictionary<string, string?> { ["ActorJobs:Engine:ShutdownDrainSeconds"] = "0.2" };
         void Configure(ActorJobsBuilder b) => b.AddJobType("stubborn", "download", async context =>
         {

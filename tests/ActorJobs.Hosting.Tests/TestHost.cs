@@ -8,10 +8,13 @@ namespace ActorJobs.Hosting.Tests;
 /// <summary>A host with an ActorJobs node on a SQLite file in its own temporary directory.</summary>
 public sealed class TestHost : IAsyncDisposable
 {
-    private TestHost(IHost host, string directory)
+    private readonly bool _ownsDirectory;
+
+    private TestHost(IHost host, string directory, bool ownsDirectory)
     {
         Host = host;
         Directory = directory;
+        _ownsDirectory = ownsDirectory;
     }
 
     public IHost Host { get; }
@@ -24,12 +27,15 @@ public sealed class TestHost : IAsyncDisposable
 
     public static string NewDirectory() => Path.Combine(Path.GetTempPath(), $"hosting-{Guid.NewGuid():N}");
 
-    /// <summary>Builds and starts a host; <paramref name="settings"/> are configuration keys (ActorJobs:...).</summary>
+    /// <summary>
+    /// Builds and starts a host; <paramref name="settings"/> are configuration keys (ActorJobs:...). Without
+    /// <paramref name="directory"/> it gets a new one, deleted when the host is disposed; a given one is kept.
+    /// </summary>
     public static async Task<TestHost> StartAsync(Action<ActorJobsBuilder>? configure = null, IDictionary<string, string?>? settings = null, string? directory = null)
     {
         var host = Build(configure, settings, directory ?? NewDirectory(), out var dir);
         await host.StartAsync();
-        return new TestHost(host, dir);
+        return new TestHost(host, dir, ownsDirectory: directory is null);
     }
 
     public static IHost Build(Action<ActorJobsBuilder>? configure, IDictionary<string, string?>? settings, string directory, out string dir)
@@ -133,7 +139,7 @@ public sealed class TestHost : IAsyncDisposable
     {
         await Host.StopAsync();
         Host.Dispose();
-        if (System.IO.Directory.Exists(Directory))
+        if (_ownsDirectory && System.IO.Directory.Exists(Directory))
         {
             System.IO.Directory.Delete(Directory, recursive: true);
         }
