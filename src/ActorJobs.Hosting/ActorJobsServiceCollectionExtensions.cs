@@ -31,6 +31,26 @@ public static class ActorJobsServiceCollectionExtensions
             services.AddHostedService(sp => sp.GetRequiredService<ActorJobsNode>());
             services.AddSingleton(sp => new JobClient(sp.GetRequiredService<ActorJobsNode>()));
             services.AddSingleton<IJobClient>(sp => sp.GetRequiredService<JobClient>());
+
+            // The host cuts StopAsync short at its shutdown timeout (30 s by default); the drain needs that long plus its releases.
+            services.AddOptions<HostOptions>().PostConfigure<IServiceProvider>((options, sp) =>
+            {
+                var drain = registration.Settings.ShutdownDrain;
+                try
+                {
+                    drain = ActorJobsConfiguration.Read(configuration ?? sp.GetService<IConfiguration>(), registration.Settings).ShutdownDrain;
+                }
+                catch (ActorJobsConfigurationException)
+                {
+                    // Reported when the node starts.
+                }
+
+                var needed = drain + TimeSpan.FromSeconds(15);
+                if (options.ShutdownTimeout < needed)
+                {
+                    options.ShutdownTimeout = needed;
+                }
+            });
         }
 
         configure?.Invoke(registration);

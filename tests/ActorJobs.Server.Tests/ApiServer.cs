@@ -15,7 +15,7 @@ namespace ActorJobs.Server.Tests;
 /// built by <see cref="ActorJobsServer.Build"/> exactly as <c>actorjobs serve</c> builds it. Keys: <c>admin</c>
 /// (admin, tenant default) and one tenant key each for alpha, beta, gamma and bad (the bad-input tests' tenant).
 /// </summary>
-public sealed class ApiServer : IAsyncLifetime
+public sealed class ApiServer : IAsyncLifetime, IAsyncDisposable
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -135,6 +135,8 @@ public sealed class ApiServer : IAsyncLifetime
 
     /// <summary>Starts watching lifecycle events in the node (subscribed when this returns).</summary>
     public EventWatch Watch() => new(JobClient);
+
+    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
     public async Task DisposeAsync()
     {

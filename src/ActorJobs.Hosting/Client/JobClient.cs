@@ -101,17 +101,21 @@ public sealed class JobClient : IJobClient
         var watcher = engine.System.ActorOf(Props.Create(() => new JobWatchActor(filter ?? new JobEventFilter(), channel.Writer)));
         var subscription = engine.Subscribe(watcher);
         Interlocked.Increment(ref _activeWatches);
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _node.Closed);
         try
         {
-            await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            while (await WaitToReadAsync(channel.Reader, ended.Token, cancellationToken).ConfigureAwait(false))
             {
-                var dropped = lost.Take();
-                if (dropped > 0)
+                while (channel.Reader.TryRead(out var e))
                 {
-                    yield return JobWatchEvents.LaggedMarker(dropped, filter?.Tenant);
-                }
+                    var dropped = lost.Take();
+                    if (dropped > 0)
+                    {
+                        yield return JobWatchEvents.LaggedMarker(dropped, filter?.Tenant);
+                    }
 
-                yield return e;
+                    yield return e;
+                }
             }
         }
         finally
@@ -119,6 +123,19 @@ public sealed class JobClient : IJobClient
             subscription.Dispose();
             engine.System.Stop(watcher);
             Interlocked.Decrement(ref _activeWatches);
+        }
+    }
+
+    /// <summary>Waits for the next event; false when the node has stopped (the watch ends normally), throws when the caller canceled.</summary>
+    private static async Task<bool> WaitToReadAsync(ChannelReader<JobLifecycleEvent> reader, CancellationToken ended, CancellationToken caller)
+    {
+        try
+        {
+            return await reader.WaitToReadAsync(ended).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!caller.IsCancellationRequested)
+        {
+            return reader.TryPeek(out _);
         }
     }
 

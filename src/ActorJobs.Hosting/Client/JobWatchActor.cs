@@ -7,8 +7,11 @@ namespace ActorJobs.Hosting;
 /// <summary>One watcher's subscriber on the event stream: keeps the events its filter matches and hands them to its channel.</summary>
 internal sealed class JobWatchActor : ReceiveActor
 {
+    private readonly ChannelWriter<JobLifecycleEvent> _events;
+
     public JobWatchActor(JobEventFilter filter, ChannelWriter<JobLifecycleEvent> events)
     {
+        _events = events;
         Receive<JobLifecycleEvent>(e =>
         {
             var job = e.Job;
@@ -22,4 +25,7 @@ internal sealed class JobWatchActor : ReceiveActor
             }
         });
     }
+
+    /// <summary>The node stopped (or the watch ended): the watcher's enumeration ends instead of waiting forever.</summary>
+    protected override void PostStop() => _events.TryComplete();
 }

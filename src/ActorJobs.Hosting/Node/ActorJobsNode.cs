@@ -30,6 +30,7 @@ public sealed partial class ActorJobsNode : IHostedService, IAsyncDisposable
     private JobEngine? _engine;
     private JobSchedules? _schedules;
     private ActorJobsSettings? _settings;
+    private readonly CancellationTokenSource _closed = new();
     private bool _stopped;
 
     internal ActorJobsNode(ActorJobsBuilder builder, IConfiguration? configuration, IServiceProvider services, ILoggerFactory? loggerFactory, TimeProvider? clock)
@@ -69,6 +70,9 @@ public sealed partial class ActorJobsNode : IHostedService, IAsyncDisposable
 
     /// <summary>Completes when the node has started (faults when starting failed).</summary>
     public Task WhenStarted => _started.Task;
+
+    /// <summary>Fires once the node has stopped (its engine and storage are closed): watches end then.</summary>
+    public CancellationToken Closed => _closed.Token;
 
     /// <summary>Whether the node runs (started and not stopping).</summary>
     public bool IsRunning => _engine is not null && !_stopped;
@@ -232,6 +236,7 @@ public sealed partial class ActorJobsNode : IHostedService, IAsyncDisposable
         _system = null;
         _storage = null;
         _stopped = true;
+        await _closed.CancelAsync().ConfigureAwait(false);
     }
 
     private static InvalidOperationException NotRunning() =>

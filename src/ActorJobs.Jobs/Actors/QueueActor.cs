@@ -102,6 +102,7 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
         });
         Receive<SetQueueCapacity>(SetCapacity);
         Receive<GetQueueStatus>(_ => Sender.Tell(Status()));
+        Receive<StopClaims>(_ => StopClaiming());
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -147,7 +148,7 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (_paused || !_pauseKnown || _idle.Count == 0)
+        if (_paused || !_pauseKnown || _claimsStopped || _idle.Count == 0)
         {
             return;
         }
