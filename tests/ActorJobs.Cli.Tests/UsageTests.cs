@@ -51,6 +51,19 @@ public class UsageTests
         Assert.Contains(message, run.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--limit: must be 1 or more", "list", "--limit", "0")]
+    [InlineData("--offset: must be 0 or more", "list", "--offset", "-1")]
+    [InlineData("--preview: must be 0 or more", "schedule", "show", "s1", "--preview", "-1")]
+    [InlineData("capacity: must be 0 or more", "queues", "capacity", "compute", "-1")]
+    public async Task Out_of_range_values_are_usage_errors_that_never_reach_the_node(string message, params string[] args)
+    {
+        var run = await Cli.RunAsync([.. args, "--url", $"http://127.0.0.1:{Cli.ClosedPort()}"]);
+
+        Assert.True(run.ExitCode == ExitCodes.Usage, run.ToString());
+        Assert.Equal($"error: {message}", run.Error.Trim());
+    }
+
     [Fact]
     public async Task A_url_that_is_not_http_is_a_usage_error()
     {
