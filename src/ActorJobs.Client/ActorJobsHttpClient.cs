@@ -79,9 +79,9 @@ public sealed class ActorJobsHttpClient : IDisposable
     public Task<JobDto> GetJobAsync(string jobId, CancellationToken cancellationToken = default) =>
         SendAsync<JobDto>(HttpMethod.Get, JobPath(jobId), null, cancellationToken);
 
-    /// <summary>POST /jobs/{id}/cancel.</summary>
-    public Task<JobDto> CancelJobAsync(string jobId, CancellationToken cancellationToken = default) =>
-        SendAsync<JobDto>(HttpMethod.Post, JobPath(jobId) + "/cancel", null, cancellationToken);
+    /// <summary>POST /jobs/{id}/cancel, with an optional reason kept in the job's history.</summary>
+    public Task<JobDto> CancelJobAsync(string jobId, string? reason = null, CancellationToken cancellationToken = default) =>
+        SendAsync<JobDto>(HttpMethod.Post, JobPath(jobId) + "/cancel" + QueryString(("reason", reason)), null, cancellationToken);
 
     /// <summary>POST /jobs/{id}/suspend.</summary>
     public Task<JobDto> SuspendJobAsync(string jobId, CancellationToken cancellationToken = default) =>

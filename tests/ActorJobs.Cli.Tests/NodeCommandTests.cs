@@ -136,7 +136,7 @@ public sealed class NodeCommandTests(NodeFixture node) : IClassFixture<NodeFixtu
             Assert.True(queue.ExitCode == ExitCodes.Ok, queue.ToString());
             Assert.Contains(id, queue.Out, StringComparison.Ordinal);
 
-            var cancel = await node.RunAsync("cancel", id);
+            var cancel = await node.RunAsync("cancel", id, "--reason", "not needed after all");
             Assert.True(cancel.ExitCode == ExitCodes.Ok, cancel.ToString());
             Assert.Equal($"{id} canceled", cancel.Out.Trim());
 

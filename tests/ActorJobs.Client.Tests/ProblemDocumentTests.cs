@@ -84,6 +84,18 @@ public class ProblemDocumentTests
     }
 
     [Fact]
+    public async Task A_cancel_reason_goes_in_the_query()
+    {
+        var handler = FakeHandler.Json(HttpStatusCode.OK, """{"id":"j1","tenant":"t","type":"noop","queue":"default","status":"canceled"}""");
+        using var client = handler.Client();
+
+        var job = await client.CancelJobAsync("j1", "no longer needed");
+
+        Assert.Equal("canceled", job.Status);
+        Assert.Equal("/jobs/j1/cancel?reason=no%20longer%20needed", handler.Requests[0].Request.RequestUri!.PathAndQuery);
+    }
+
+    [Fact]
     public async Task A_submit_sends_camel_case_json_without_nulls()
     {
         var handler = FakeHandler.Json(HttpStatusCode.Created, """{"id":"j1","tenant":"t","type":"noop","queue":"default","status":"waiting"}""");
