@@ -60,7 +60,7 @@ public static class ActorJobsServer
         builder.Services.AddSingleton<RequestJson>();
         builder.Services.AddSingleton<ServerNode>();
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(OpenApiDocument.Configure);
 
         var app = builder.Build();
         app.UseMiddleware<ProblemMiddleware>();

@@ -109,4 +109,29 @@ public sealed class NodeStartupTests
             File.Delete(file);
         }
     }
+
+    [Fact]
+    public async Task Without_a_scheduler_schedules_are_503_and_health_says_off()
+    {
+        await using var server = new ApiServer(withKeys: true, extraArgs: ["--ActorJobs:Scheduler:Enabled=false"]);
+        await server.InitializeAsync();
+
+        Assert.Equal("off", (await ApiServer.ReadAsync<HealthDto>(await server.Anonymous.GetAsync("health"))).Scheduler);
+        var detail = await ProblemAssert.IsAsync(await server.Admin.GetAsync("schedules"), HttpStatusCode.ServiceUnavailable);
+        Assert.Contains("no scheduler", detail);
+    }
+
+    [Fact]
+    public async Task Stopping_the_node_ends_open_event_streams()
+    {
+        var server = new ApiServer(withKeys: true, extraArgs: ["--ActorJobs:Server:HeartbeatSeconds=3600"]);
+        await server.InitializeAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var stream = await SseStream.OpenAsync(server.Alpha, "events", timeout.Token);
+
+        var stopping = server.DisposeAsync();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => stream.NextCommentAsync(timeout.Token));
+        await stopping.WaitAsync(timeout.Token);
+    }
 }

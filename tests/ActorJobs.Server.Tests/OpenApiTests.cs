@@ -64,6 +64,19 @@ public sealed class OpenApiTests(ApiServer server)
         Assert.True(responses.GetProperty("400").GetProperty("content").TryGetProperty("application/problem+json", out _));
     }
 
+    [Fact]
+    public async Task The_document_says_how_to_send_the_api_key()
+    {
+        var document = await DocumentAsync();
+
+        var apiKey = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey");
+        Assert.Equal("apiKey", apiKey.GetProperty("type").GetString());
+        Assert.Equal("header", apiKey.GetProperty("in").GetString());
+        Assert.Equal("X-Api-Key", apiKey.GetProperty("name").GetString());
+        Assert.Contains(document.GetProperty("security").EnumerateArray(), r => r.TryGetProperty("ApiKey", out _));
+        Assert.Equal("ActorJobs REST API", document.GetProperty("info").GetProperty("title").GetString());
+    }
+
     private async Task<JsonElement> DocumentAsync()
     {
         using var document = JsonDocument.Parse(await server.Anonymous.GetStringAsync("openapi/v1.json"));

@@ -16,6 +16,11 @@ internal static partial class HealthEndpoints
 
     private static async Task<IResult> GetAsync(HttpContext context, ServerNode node, ILoggerFactory loggers)
     {
+        if (!node.IsRunning)
+        {
+            return TypedResults.Json(new HealthDto("unhealthy", "unknown", "unknown", "unknown"), statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
         string scheduler;
         try
         {
