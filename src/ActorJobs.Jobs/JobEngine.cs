@@ -28,7 +28,7 @@ public sealed class JobCommandRejectedException(JobRejection rejection) : Invali
 /// the way in for .NET code and the API: submit, query, and send commands to jobs and queues. Every method that
 /// changes a job returns once the change is durable.
 /// </summary>
-public sealed class JobEngine : IAsyncDisposable
+public sealed partial class JobEngine : IAsyncDisposable
 {
     /// <summary>The queue name in <see cref="WakeQueue"/> that means every queue.</summary>
     public const string WakeAllQueues = "*";

@@ -42,8 +42,8 @@ public sealed record ScheduleTemplateDto
     /// <summary>1..10 or low/normal/high/critical.</summary>
     public JsonElement? Priority { get; init; }
 
-    /// <summary>A queue other than the type's group's queue.</summary>
-    public string? Queue { get; init; }
+    /// <summary>When set, each job may not start before its tick plus this many seconds (a delayed start).</summary>
+    public double? NotBeforeOffsetSeconds { get; init; }
 }
 
 /// <summary>A schedule as the API shows it.</summary>
@@ -69,6 +69,9 @@ public sealed record ScheduleDto
 
     /// <summary>The misfire policy's wire name.</summary>
     public required string Misfire { get; init; }
+
+    /// <summary>For catch-up: how far back missed ticks are fired, in seconds.</summary>
+    public double CatchUpWindowSeconds { get; init; }
 
     /// <summary>The overlap policy's wire name.</summary>
     public required string Overlap { get; init; }

@@ -4,7 +4,7 @@ namespace ActorJobs.Jobs;
 /// A job's lifecycle change, published on the actor system's event stream after it was persisted. <see cref="Kind"/>
 /// is one of job.submitted, job.started, job.progress, job.completed, job.failed, job.retrying, job.timeout,
 /// job.dead-lettered, job.canceling, job.canceled, job.suspending, job.suspended, job.resuming, job.resumed,
-/// job.requeued, job.skipped, job.deleted.
+/// job.requeued, job.skipped, job.released (a running job given back by a node that stopped), job.deleted.
 /// </summary>
 /// <param name="Kind">What happened.</param>
 /// <param name="Job">The job afterwards.</param>
@@ -29,6 +29,7 @@ public sealed record JobLifecycleEvent(string Kind, JobState Job)
         JobResumed => "job.resumed",
         JobRequeued => "job.requeued",
         JobSkipped => "job.skipped",
+        JobReleased => "job.released",
         _ => "job.changed",
     };
 }

@@ -36,6 +36,7 @@ internal sealed partial class JobRegion : ReceiveActor, IWithTimers
             }
         });
         Receive<RenewLeases>(_ => Renew());
+        Receive<ReleaseRunningJobs>(_ => ReleaseRunning());
         Receive<LeaseRenewal>(OnRenewed);
         Receive<RenewFailed>(failed =>
         {

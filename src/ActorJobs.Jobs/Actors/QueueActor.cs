@@ -13,6 +13,7 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
 {
     private const string PollTimer = "poll";
     private const string DueTimer = "due";
+    private static readonly TimeSpan MaxDueDelay = TimeSpan.FromHours(1);
     private const string RetryTimer = "retry-claim";
 
     private readonly JobRuntime _runtime;
@@ -106,6 +107,7 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
         });
         Receive<SetQueueCapacity>(SetCapacity);
         Receive<GetQueueStatus>(_ => Sender.Tell(Status()));
+        Receive<StopClaims>(_ => StopClaiming());
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -155,7 +157,7 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
             return;
         }
 
-        if (_paused || !_pauseKnown || _idle.Count == 0)
+        if (_paused || !_pauseKnown || _claimsStopped || _idle.Count == 0)
         {
             return;
         }
@@ -218,7 +220,11 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
 
         _dueTimerAt = at;
         var delay = at - Now;
-        Timers.StartSingleTimer(DueTimer, new JobsAvailable(_name), delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
+
+        // A timer cannot wait longer than about 49 days (it throws, and the queue would crash at every restart); a job
+        // due later than the cap is looked up again when the capped timer fires.
+        delay = delay <= TimeSpan.Zero ? TimeSpan.Zero : delay > MaxDueDelay ? MaxDueDelay : delay;
+        Timers.StartSingleTimer(DueTimer, new JobsAvailable(_name), delay);
     }
 
     private void OnWorkerFreed(WorkerFreed freed)

@@ -185,6 +185,7 @@ public static class JobEventManifests
             .Register<JobResumeRequested>("job.resume-requested.v1")
             .Register<JobResumed>("job.resumed.v1")
             .Register<JobRequeued>("job.requeued.v1")
-            .Register<JobSkipped>("job.skipped.v1");
+            .Register<JobSkipped>("job.skipped.v1")
+            .Register<JobReleased>("job.released.v1");
     }
 }

@@ -56,6 +56,7 @@ public static class JobStateMachine
                 ? JobDecision.Accept(new JobSkipped { At = skip.At, Reason = skip.Reason })
                 : NotAllowed(state, "skip", "waiting, retrying or suspended"),
             ExpireLease expire => ExpireLease(state, expire),
+            ReleaseJob release => JobRelease.Decide(state, release),
             _ => JobDecision.Reject(JobRejectionCode.Invalid, $"{command.GetType().Name} is not a job command."),
         };
     }
@@ -143,6 +144,15 @@ public static class JobStateMachine
                 Checkpoint = null,
             },
             JobSkipped skipped => Finish(state, JobStatus.Skipped, skipped.At) with { Error = skipped.Reason },
+            JobReleased released => state with
+            {
+                Status = JobStatus.Waiting,
+                LeaseOwner = null,
+                ScheduledAt = released.At,
+
+                // Like a suspension, a released attempt did not fail: its place in the budget is given back.
+                MaxAttempts = state.MaxAttempts + 1,
+            },
             _ => throw new InvalidOperationException($"{@event.GetType().Name} is not a job event."),
         };
         return next with { UpdatedAt = @event.At, Version = state.Version + 1 };

@@ -31,6 +31,8 @@ internal sealed record JobCommandCase(string Name, Func<JobState, JobCommand> Ma
         new("skip", s => new SkipJob { At = JobHistory.Next(s), Reason = "overlap" }),
         new("expire lease", s => new ExpireLease { At = JobHistory.Next(s), JitterSample = 0.5 }),
         new("expire lease, last attempt", s => new ExpireLease { At = JobHistory.Next(s), JitterSample = 0.5 }, LastAttempt: true),
+        new("release", s => new ReleaseJob { At = JobHistory.Next(s) }),
+        new("release, last attempt", s => new ReleaseJob { At = JobHistory.Next(s) }, LastAttempt: true),
         new("submit again", s => new SubmitJob { At = JobHistory.Next(s), Submitted = JobHistory.Submitted() with { At = JobHistory.Next(s) } }),
     ];
 

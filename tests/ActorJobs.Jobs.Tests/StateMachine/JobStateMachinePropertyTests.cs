@@ -103,7 +103,8 @@ public sealed class JobStateMachinePropertyTests
         < 85 => new ResumeJob { At = now },
         < 92 => new RequeueJob { At = now },
         < 94 => new SkipJob { At = now },
-        < 99 => new ExpireLease { At = now, JitterSample = random.NextDouble() },
+        < 97 => new ExpireLease { At = now, JitterSample = random.NextDouble() },
+        < 99 => new ReleaseJob { At = now },
         _ => new SubmitJob { At = now, Submitted = Submit(random, job.Id, now) },
     };
 }

@@ -36,6 +36,8 @@ public sealed class JobStateMachineTableTests
         waiting       | skip                          | job.skipped -> skipped
         waiting       | expire lease                  | rejected InvalidState
         waiting       | expire lease, last attempt    | rejected InvalidState
+        waiting       | release                       | rejected InvalidState
+        waiting       | release, last attempt         | rejected InvalidState
         waiting       | submit again                  | rejected Conflict
 
         running       | claim                         | rejected InvalidState
@@ -61,6 +63,8 @@ public sealed class JobStateMachineTableTests
         running       | skip                          | rejected InvalidState
         running       | expire lease                  | job.attempt-failed -> retrying
         running       | expire lease, last attempt    | job.attempt-failed -> dead-lettered
+        running       | release                       | job.released -> waiting
+        running       | release, last attempt         | job.released -> waiting
         running       | submit again                  | rejected Conflict
 
         retrying      | claim                         | job.claimed -> running
@@ -86,6 +90,8 @@ public sealed class JobStateMachineTableTests
         retrying      | skip                          | job.skipped -> skipped
         retrying      | expire lease                  | rejected InvalidState
         retrying      | expire lease, last attempt    | rejected InvalidState
+        retrying      | release                       | rejected InvalidState
+        retrying      | release, last attempt         | rejected InvalidState
         retrying      | submit again                  | rejected Conflict
 
         suspending    | claim                         | rejected InvalidState
@@ -111,6 +117,8 @@ public sealed class JobStateMachineTableTests
         suspending    | skip                          | rejected InvalidState
         suspending    | expire lease                  | job.suspended -> suspended
         suspending    | expire lease, last attempt    | job.suspended -> suspended
+        suspending    | release                       | job.suspended -> suspended
+        suspending    | release, last attempt         | job.suspended -> suspended
         suspending    | submit again                  | rejected Conflict
 
         suspended     | claim                         | rejected InvalidState
@@ -136,6 +144,8 @@ public sealed class JobStateMachineTableTests
         suspended     | skip                          | job.skipped -> skipped
         suspended     | expire lease                  | rejected InvalidState
         suspended     | expire lease, last attempt    | rejected InvalidState
+        suspended     | release                       | rejected InvalidState
+        suspended     | release, last attempt         | rejected InvalidState
         suspended     | submit again                  | rejected Conflict
 
         resuming      | claim                         | rejected InvalidState
@@ -161,6 +171,8 @@ public sealed class JobStateMachineTableTests
         resuming      | skip                          | rejected InvalidState
         resuming      | expire lease                  | job.attempt-failed -> retrying
         resuming      | expire lease, last attempt    | job.attempt-failed -> dead-lettered
+        resuming      | release                       | job.released -> waiting
+        resuming      | release, last attempt         | job.released -> waiting
         resuming      | submit again                  | rejected Conflict
 
         canceling     | claim                         | rejected InvalidState
@@ -186,6 +198,8 @@ public sealed class JobStateMachineTableTests
         canceling     | skip                          | rejected InvalidState
         canceling     | expire lease                  | job.canceled -> canceled
         canceling     | expire lease, last attempt    | job.canceled -> canceled
+        canceling     | release                       | job.canceled -> canceled
+        canceling     | release, last attempt         | job.canceled -> canceled
         canceling     | submit again                  | rejected Conflict
 
         completed     | claim                         | rejected InvalidState
@@ -211,6 +225,8 @@ public sealed class JobStateMachineTableTests
         completed     | skip                          | rejected InvalidState
         completed     | expire lease                  | rejected InvalidState
         completed     | expire lease, last attempt    | rejected InvalidState
+        completed     | release                       | rejected InvalidState
+        completed     | release, last attempt         | rejected InvalidState
         completed     | submit again                  | rejected Conflict
 
         failed        | claim                         | rejected InvalidState
@@ -236,6 +252,8 @@ public sealed class JobStateMachineTableTests
         failed        | skip                          | rejected InvalidState
         failed        | expire lease                  | rejected InvalidState
         failed        | expire lease, last attempt    | rejected InvalidState
+        failed        | release                       | rejected InvalidState
+        failed        | release, last attempt         | rejected InvalidState
         failed        | submit again                  | rejected Conflict
 
         canceled      | claim                         | rejected InvalidState
@@ -261,6 +279,8 @@ public sealed class JobStateMachineTableTests
         canceled      | skip                          | rejected InvalidState
         canceled      | expire lease                  | rejected InvalidState
         canceled      | expire lease, last attempt    | rejected InvalidState
+        canceled      | release                       | rejected InvalidState
+        canceled      | release, last attempt         | rejected InvalidState
         canceled      | submit again                  | rejected Conflict
 
         timeout       | claim                         | rejected InvalidState
@@ -286,6 +306,8 @@ public sealed class JobStateMachineTableTests
         timeout       | skip                          | rejected InvalidState
         timeout       | expire lease                  | rejected InvalidState
         timeout       | expire lease, last attempt    | rejected InvalidState
+        timeout       | release                       | rejected InvalidState
+        timeout       | release, last attempt         | rejected InvalidState
         timeout       | submit again                  | rejected Conflict
 
         skipped       | claim                         | rejected InvalidState
@@ -311,6 +333,8 @@ public sealed class JobStateMachineTableTests
         skipped       | skip                          | rejected InvalidState
         skipped       | expire lease                  | rejected InvalidState
         skipped       | expire lease, last attempt    | rejected InvalidState
+        skipped       | release                       | rejected InvalidState
+        skipped       | release, last attempt         | rejected InvalidState
         skipped       | submit again                  | rejected Conflict
 
         dead-lettered | claim                         | rejected InvalidState
@@ -336,6 +360,8 @@ public sealed class JobStateMachineTableTests
         dead-lettered | skip                          | rejected InvalidState
         dead-lettered | expire lease                  | rejected InvalidState
         dead-lettered | expire lease, last attempt    | rejected InvalidState
+        dead-lettered | release                       | rejected InvalidState
+        dead-lettered | release, last attempt         | rejected InvalidState
         dead-lettered | submit again                  | rejected Conflict
         """;
 
@@ -400,7 +426,7 @@ public sealed class JobStateMachineTableTests
         Assert.Empty(rows.GroupBy(r => r).Where(g => g.Count() > 1).Select(g => g.Key));
         Assert.Empty(expected.Except(rows));
         Assert.Empty(rows.Except(expected));
-        Assert.Equal(13 * 24, rows.Count);
+        Assert.Equal(13 * 26, rows.Count);
     }
 
     [Fact]

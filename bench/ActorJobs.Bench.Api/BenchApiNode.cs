@@ -1,0 +1,81 @@
+using ActorJobs.Client;
+using ActorJobs.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ActorJobs.Bench.Api;
+
+/// <summary>
+/// One node in this process with its REST API on a free loopback port: a fresh SQLite file (synchronous=FULL) or the
+/// given PostgreSQL database, the no-op job type's queue paused so nothing runs while submits are measured.
+/// </summary>
+internal sealed class BenchApiNode : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly string _directory;
+    private readonly ActorJobsHttpClient _client;
+    private long _baseline;
+
+    private BenchApiNode(WebApplication app, string directory, Uri url)
+    {
+        _app = app;
+        _directory = directory;
+        Url = url;
+        _client = new ActorJobsHttpClient(url);
+    }
+
+    public Uri Url { get; }
+
+    public string JobType => "noop";
+
+    public static async Task<BenchApiNode> StartAsync(string backend, string? connection)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"bench-api-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        List<string> args =
+        [
+            "--urls=http://127.0.0.1:0",
+            "--Logging:LogLevel:Default=Warning",
+        ];
+        if (backend == "postgresql")
+        {
+            args.Add("--ActorJobs:Storage:Provider=postgresql");
+            args.Add($"--ActorJobs:Storage:ConnectionString={connection}");
+        }
+        else
+        {
+            args.Add($"--ActorJobs:Storage:Path={Path.Combine(directory, "node.db")}");
+            args.Add("--ActorJobs:Storage:Synchronous=full");
+        }
+
+        var app = ActorJobsServer.Build([.. args]);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var node = new BenchApiNode(app, directory, new Uri(address));
+        var type = await node._client.GetJobTypeAsync(node.JobType);
+        await node._client.PauseQueueAsync(type.Queue);
+        node._baseline = await node.TotalAsync();
+        return node;
+    }
+
+    /// <summary>The jobs of the bench's type stored since this node started (GET /jobs total).</summary>
+    public async Task<long> CountJobsAsync() => await TotalAsync() - _baseline;
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private async Task<long> TotalAsync() => (await _client.ListJobsAsync(new JobListQuery { Type = JobType, Limit = 1 })).Total;
+}

@@ -1,0 +1,108 @@
+// The REST API's submit rate on one node, durable (SQLite synchronous=FULL), over loopback. Not a test: it prints a table.
+//   dotnet run -c Release --project bench/ActorJobs.Bench.Api -- [--runs 3] [--seconds 10] [--clients 32]
+//       [--bulk-clients 4] [--batch 1000] [--scenario submits|bulk|all] [--backend sqlite|postgresql] [--connection CS]
+// submits: --clients loopback clients, each POST /jobs (one no-op job) as soon as its last answer came, for --seconds.
+// bulk:    --bulk-clients clients, each POST /jobs/bulk with --batch jobs, for --seconds.
+// Each run starts a fresh node on a fresh database whose no-op queue is paused (nothing runs, so only submitting is
+// measured), and afterwards checks that GET /jobs counts every accepted job. Every answer of 200/201 means the job
+// was durable before the answer (the API's contract), so accepted/s is durable submits/s.
+using System.Globalization;
+using ActorJobs.Bench.Api;
+
+var runs = 3;
+var seconds = 10.0;
+var clients = 32;
+var bulkClients = 4;
+var batch = 1_000;
+var scenarios = new List<string> { "submits", "bulk" };
+var backend = "sqlite";
+string? connection = null;
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--runs":
+            runs = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            break;
+        case "--seconds":
+            seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
+            break;
+        case "--clients":
+            clients = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            break;
+        case "--bulk-clients":
+            bulkClients = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            break;
+        case "--batch":
+            batch = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            break;
+        case "--scenario":
+            scenarios = args[++i] == "all" ? scenarios : [.. args[i].Split(',')];
+            break;
+        case "--backend":
+            backend = args[++i];
+            break;
+        case "--connection":
+            connection = args[++i];
+            break;
+        default:
+            Console.Error.WriteLine($"unknown argument '{args[i]}'; see the top of bench/ActorJobs.Bench.Api/Program.cs");
+            return 2;
+    }
+}
+
+if (backend == "postgresql" && connection is null)
+{
+    Console.Error.WriteLine("--backend postgresql needs --connection \"Host=...;Username=...;Password=...;Database=...\"");
+    return 2;
+}
+
+var duration = TimeSpan.FromSeconds(seconds);
+Console.WriteLine($"{Environment.ProcessorCount} cores, backend {backend}, {runs} run(s) of {seconds:0.#}s per scenario; submits: {clients} clients; bulk: {bulkClients} clients x {batch:N0} jobs");
+var submitRates = new List<double>();
+var bulkRates = new List<double>();
+var failures = 0;
+for (var run = 1; run <= runs; run++)
+{
+    await using var node = await BenchApiNode.StartAsync(backend, connection);
+    long accepted = 0;
+    var line = $"  run {run}:";
+    if (scenarios.Contains("submits"))
+    {
+        var r = await ApiLoad.SubmitsAsync(node.Url, node.JobType, clients, duration);
+        accepted += r.Accepted;
+        submitRates.Add(r.PerSecond);
+        line += $" POST /jobs {r.PerSecond,9:N0} submits/s ({r.Accepted:N0} accepted, {r.Rejected:N0} refused);";
+    }
+
+    if (scenarios.Contains("bulk"))
+    {
+        var r = await ApiLoad.BulkAsync(node.Url, node.JobType, bulkClients, batch, duration);
+        accepted += r.Accepted;
+        bulkRates.Add(r.PerSecond);
+        line += $" POST /jobs/bulk {r.PerSecond,9:N0} jobs/s ({r.Accepted:N0} accepted, {r.Rejected:N0} refused);";
+    }
+
+    var stored = await node.CountJobsAsync();
+    var verdict = stored == accepted ? "all stored" : $"MISMATCH: {accepted:N0} accepted, {stored:N0} stored";
+    failures += stored == accepted ? 0 : 1;
+    Console.WriteLine($"{line} {verdict}");
+}
+
+if (submitRates.Count > 0)
+{
+    Console.WriteLine($"median POST /jobs:      {Median(submitRates),9:N0} submits/s (bar 10,000)");
+}
+
+if (bulkRates.Count > 0)
+{
+    Console.WriteLine($"median POST /jobs/bulk: {Median(bulkRates),9:N0} jobs/s (bar 50,000)");
+}
+
+return failures == 0 ? 0 : 1;
+
+static double Median(List<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+}

@@ -1,0 +1,3 @@
+using ActorJobs.Server;
+
+await ActorJobsServer.RunAsync(args);

@@ -1,0 +1,182 @@
+using System.Net;
+using System.Text;
+using ActorJobs.Client.Contracts;
+
+namespace ActorJobs.Server.Tests;
+
+/// <summary>
+/// Every kind of bad input is a 4xx problem document that names what is wrong, never a 500, and creates nothing.
+/// Each test submits with the <c>bad</c> tenant's key into a tenant of its own making nothing else writes to.
+/// </summary>
+[Collection(ServerCollection.Name)]
+public sealed class BadInputApiTests(ApiServer server)
+{
+    [Theory]
+    [InlineData("""{"type":"noop",""", "body", "not valid JSON")]
+    [InlineData("""not json""", "body", "not valid JSON")]
+    [InlineData("", "body", "empty")]
+    [InlineData("null", "body", "must be a JSON object")]
+    [InlineData("""{"type":"noop","type":"sleep"}""", "type", "more than once")]
+    [InlineData("""{"type":"noop","colour":"red"}""", "colour", "not a known field")]
+    [InlineData("""{"type":"noop","timeoutSeconds":"ten"}""", "timeoutSeconds", "expected a number")]
+    [InlineData("""{"type":"noop","notBefore":"tomorrow"}""", "notBefore", "ISO 8601")]
+    [InlineData("""{"type":"noop","resources":"db"}""", "resources", "expected an array")]
+    [InlineData("""{"type":"noop","params":[1,2]}""", "params", "must be a JSON object")]
+    [InlineData("""{"type":"test.counted","params":{"count":"many"}}""", "params.count", "does not match the schema")]
+    [InlineData("""{"type":"test.counted","params":{}}""", "params.count", "does not match the schema")]
+    [InlineData("""{"params":{}}""", "type", "is required")]
+    [InlineData("""{"type":"nope"}""", "type", "not a job type")]
+    [InlineData("""{"type":"noop","priority":"urgent"}""", "priority", "not a priority")]
+    [InlineData("""{"type":"noop","priority":11}""", "priority", "out of range")]
+    [InlineData("""{"type":"noop","priority":2.5}""", "priority", "whole number")]
+    [InlineData("""{"type":"noop","priority":true}""", "priority", "must be a number or a name")]
+    [InlineData("""{"type":"noop","timeoutSeconds":0}""", "timeoutSeconds", "out of range")]
+    [InlineData("""{"type":"noop","timeoutSeconds":1e12}""", "timeoutSeconds", "out of range")]
+    [InlineData("""{"type":"noop","maxRetries":-1}""", "maxRetries", "out of range")]
+    [InlineData("""{"type":"no\u0001op"}""", "type", "control character")]
+    [InlineData("""{"type":"noop","idempotencyKey":"a\nb"}""", "idempotencyKey", "control character")]
+    [InlineData("""{"type":"noop","owner":"me\u001b[31m"}""", "owner", "control character")]
+    [InlineData("""{"type":"noop","resources":["db\u0000"]}""", "resources[0]", "control character")]
+    [InlineData("""{"type":"noop","owner":" padded "}""", "owner", "white space")]
+    public async Task A_bad_submit_is_400_naming_the_field_and_creates_nothing(string body, string field, string problem)
+    {
+        var tenant = NewTenant();
+
+        var response = await ApiServer.PostRawAsync(server.Admin, $"jobs?tenant={tenant}", body);
+
+        var detail = await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest, field);
+        Assert.Contains(problem, detail, StringComparison.Ordinal);
+        await AssertNothingCreatedAsync(tenant);
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("application/xml")]
+    [InlineData("application/json; charset=latin1")]
+    public async Task A_body_that_is_not_json_is_415_naming_the_content_type(string contentType)
+    {
+        var response = await server.Bad.PostAsync("jobs", new StringContent("""{"type":"noop"}""", Encoding.UTF8, System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType)));
+
+        var detail = await ProblemAssert.IsAsync(response, HttpStatusCode.UnsupportedMediaType, "Content-Type");
+        Assert.Contains("application/json", detail);
+        await AssertNothingCreatedAsync("bad");
+    }
+
+    [Fact]
+    public async Task A_body_without_a_content_type_is_415()
+    {
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes("""{"type":"noop"}"""));
+
+        var response = await server.Bad.PostAsync("jobs/bulk", content);
+
+        Assert.Contains("missing", await ProblemAssert.IsAsync(response, HttpStatusCode.UnsupportedMediaType, "Content-Type"));
+        await AssertNothingCreatedAsync("bad");
+    }
+
+    [Fact]
+    public async Task A_body_over_the_limit_is_413_and_creates_nothing()
+    {
+        var tenant = NewTenant();
+        var jobs = string.Join(",", Enumerable.Repeat("""{"type":"noop","owner":"0123456789012345678901234567890123456789"}""", 20_000));
+
+        var response = await ApiServer.PostRawAsync(server.Admin, $"jobs/bulk?tenant={tenant}", $$"""{"jobs":[{{jobs}}]}""");
+
+        Assert.Contains("1048576 bytes", await ProblemAssert.IsAsync(response, HttpStatusCode.RequestEntityTooLarge, "body"));
+        await AssertNothingCreatedAsync(tenant);
+    }
+
+    [Fact]
+    public async Task A_chunked_body_over_the_limit_is_413_too()
+    {
+        var tenant = NewTenant();
+        var padding = new string(' ', 1_100_000);
+        using var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes($$"""{"type":"noop"{{padding}}}""")));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"jobs?tenant={tenant}") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        var response = await server.Admin.SendAsync(request);
+
+        await ProblemAssert.IsAsync(response, HttpStatusCode.RequestEntityTooLarge, "body");
+        await AssertNothingCreatedAsync(tenant);
+    }
+
+    [Fact]
+    public async Task Nesting_deeper_than_the_limit_is_400_naming_where()
+    {
+        var tenant = NewTenant();
+        var deep = string.Concat(Enumerable.Repeat("""{"a":""", 40)) + "1" + new string('}', 40);
+
+        var response = await ApiServer.PostRawAsync(server.Admin, $"jobs?tenant={tenant}", $$"""{"type":"noop","params":{{deep}}}""");
+
+        var detail = await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest, "params");
+        Assert.Contains("deeper than the limit of 32", detail);
+        await AssertNothingCreatedAsync(tenant);
+    }
+
+    [Theory]
+    [InlineData("jobs?status=bogus", "status", "not a job status")]
+    [InlineData("jobs?order=newest", "order", "not an order")]
+    [InlineData("jobs?group=nope", "group", "not a job group")]
+    [InlineData("jobs?limit=0", "limit", "out of range")]
+    [InlineData("jobs?limit=ten", "limit", "not a whole number")]
+    [InlineData("jobs?offset=-1", "offset", "out of range")]
+    [InlineData("jobs?type=a%01b", "type", "control character")]
+    [InlineData("dead-letters?order=sideways", "order", "not an order")]
+    [InlineData("queues/test?limit=1001", "limit", "out of range")]
+    [InlineData("events?queue=%07", "queue", "control character")]
+    public async Task A_bad_query_value_is_400_naming_it(string path, string field, string problem)
+    {
+        var detail = await ProblemAssert.IsAsync(await server.Bad.GetAsync(path), HttpStatusCode.BadRequest, field);
+
+        Assert.Contains(problem, detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_log_cursor_is_400_naming_it()
+    {
+        var job = await ApiServer.ReadAsync<JobDto>(await ApiServer.PostJsonAsync(server.Bad, "jobs", new { type = "noop", notBefore = "2099-01-01T00:00:00Z" }));
+        try
+        {
+            await ProblemAssert.IsAsync(await server.Bad.GetAsync($"jobs/{job.Id}/logs?after=-5"), HttpStatusCode.BadRequest, "after");
+            await ProblemAssert.IsAsync(await server.Bad.GetAsync($"jobs/{job.Id}/logs?limit=0"), HttpStatusCode.BadRequest, "limit");
+        }
+        finally
+        {
+            await server.Bad.PostAsync($"jobs/{job.Id}/cancel", null);
+            await server.Bad.DeleteAsync($"jobs/{job.Id}");
+        }
+    }
+
+    [Fact]
+    public async Task Bulk_without_jobs_is_400_naming_jobs()
+    {
+        await ProblemAssert.IsAsync(await ApiServer.PostRawAsync(server.Bad, "jobs/bulk", "{}"), HttpStatusCode.BadRequest, "jobs");
+        await ProblemAssert.IsAsync(await ApiServer.PostRawAsync(server.Bad, "jobs/bulk", """{"jobs":[]}"""), HttpStatusCode.BadRequest, "jobs");
+        await ProblemAssert.IsAsync(await ApiServer.PostRawAsync(server.Bad, "jobs/bulk", """{"jobs":[null]}"""), HttpStatusCode.BadRequest, "jobs[0]");
+        await ProblemAssert.IsAsync(await ApiServer.PostRawAsync(server.Bad, "jobs/bulk", """{"jobs":[{"type":"noop","prio":1}]}"""), HttpStatusCode.BadRequest, "jobs[0].prio");
+        await AssertNothingCreatedAsync("bad");
+    }
+
+    [Fact]
+    public async Task An_admin_tenant_with_a_control_character_is_400()
+    {
+        await ProblemAssert.IsAsync(await ApiServer.PostRawAsync(server.Admin, "jobs?tenant=a%0Ab", """{"type":"noop"}"""), HttpStatusCode.BadRequest, "tenant");
+    }
+
+    [Fact]
+    public async Task Unknown_routes_and_methods_are_problem_documents()
+    {
+        await ProblemAssert.IsAsync(await server.Bad.GetAsync("nothing-here"), HttpStatusCode.NotFound);
+        await ProblemAssert.IsAsync(await server.Bad.PutAsync("jobs", new StringContent("{}", Encoding.UTF8, "application/json")), HttpStatusCode.MethodNotAllowed);
+    }
+
+    private static string NewTenant() => "bad-" + Guid.NewGuid().ToString("N")[..8];
+
+    private async Task AssertNothingCreatedAsync(string tenant)
+    {
+        var page = await ApiServer.ReadAsync<JobPageDto>(await server.Admin.GetAsync($"jobs?tenant={tenant}"));
+        Assert.Equal(0, page.Total);
+    }
+}
