@@ -465,3 +465,5 @@ public abstract class SchedulerFiringTests(ITestOutputHelper output, EngineBacke
 public sealed class SchedulerFiringTestsOnInMemory(ITestOutputHelper output) : SchedulerFiringTests(output, EngineBackend.InMemory);
 
 public sealed class SchedulerFiringTestsOnSqlite(ITestOutputHelper output) : SchedulerFiringTests(output, EngineBackend.Sqlite);
+
+public sealed class SchedulerFiringTestsOnPostgreSql(ITestOutputHelper output) : SchedulerFiringTests(output, EngineBackend.PostgreSql);

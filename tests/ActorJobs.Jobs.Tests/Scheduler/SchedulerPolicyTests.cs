@@ -162,3 +162,5 @@ public abstract class SchedulerPolicyTests(ITestOutputHelper output, EngineBacke
 public sealed class SchedulerPolicyTestsOnInMemory(ITestOutputHelper output) : SchedulerPolicyTests(output, EngineBackend.InMemory);
 
 public sealed class SchedulerPolicyTestsOnSqlite(ITestOutputHelper output) : SchedulerPolicyTests(output, EngineBackend.Sqlite);
+
+public sealed class SchedulerPolicyTestsOnPostgreSql(ITestOutputHelper output) : SchedulerPolicyTests(output, EngineBackend.PostgreSql);
