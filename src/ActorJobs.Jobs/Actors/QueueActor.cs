@@ -207,9 +207,19 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _dueTimerAt = at;
         var delay = at - Now;
-        Timers.StartSingleTimer(DueTimer, new JobsAvailable(_name), delay > TimeSpan.Zero ? delay : TimeSpan.Zero);
+        if (delay <= TimeSpan.Zero)
+        {
+            // Due already (the look-ahead answered late): claim now. A zero-delay timer would wait for the clock to
+            // move, which on virtual time may never happen.
+            _dueTimerAt = null;
+            Timers.Cancel(DueTimer);
+            TryClaim();
+            return;
+        }
+
+        _dueTimerAt = at;
+        Timers.StartSingleTimer(DueTimer, new JobsAvailable(_name), delay);
     }
 
     private void OnWorkerFreed(WorkerFreed freed)

@@ -165,18 +165,9 @@ internal sealed partial class SchedulerActor
         Rearm();
     }
 
-    private Task<IReadOnlyList<SubmitOutcome>> SubmitBatchAsync(List<PendingFire> batch)
-    {
-        try
-        {
-            return _engine.SubmitManyAsync(batch.ConvertAll(f => f.Submission));
-        }
-        catch (Exception e)
-        {
-            // A synchronous throw (the store failing before its first await) is handled like an asynchronous one.
-            return Task.FromException<IReadOnlyList<SubmitOutcome>>(e);
-        }
-    }
+    // An async method: a failure, even before its first await, is in the task, so the loop above handles it.
+    private Task<IReadOnlyList<SubmitOutcome>> SubmitBatchAsync(List<PendingFire> batch) =>
+        _engine.SubmitManyAsync(batch.ConvertAll(f => f.Submission));
 
     private static JobSubmission SubmissionFor(ScheduleRecord schedule, DateTimeOffset tick)
     {
