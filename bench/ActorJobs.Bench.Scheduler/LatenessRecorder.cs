@@ -5,17 +5,24 @@ using ActorJobs.Jobs;
 
 namespace ActorJobs.Bench.Scheduler;
 
-/// <summary>Records, for each scheduled job submitted, its submission time and its due time minus the tick in its idempotency key.</summary>
+/// <summary>One scheduled job: its tick (from its idempotency key) and when it was submitted, became due, or started, minus that tick.</summary>
+internal sealed record Lateness(string Queue, DateTimeOffset Tick, TimeSpan Submitted, TimeSpan Due, TimeSpan? Started);
+
+/// <summary>
+/// Records each scheduled job's submission (and when it became due: the later of submission and not-before) and,
+/// for jobs that run, when they started; each minus the tick in the job's idempotency key.
+/// </summary>
 internal sealed class LatenessRecorder : ReceiveActor
 {
-    public LatenessRecorder(ConcurrentQueue<(DateTimeOffset Tick, TimeSpan Late, TimeSpan DueLate)> lateness)
+    public LatenessRecorder(ConcurrentQueue<Lateness> submitted, ConcurrentQueue<Lateness> started)
     {
-        Receive<JobLifecycleEvent>(e => e.Kind == "job.submitted" && e.Job.IdempotencyKey is { Length: > 20 }, e =>
+        Receive<JobLifecycleEvent>(e => e.Job.IdempotencyKey is { Length: > 20 } && e.Kind is "job.submitted" or "job.started", e =>
         {
-            var key = e.Job.IdempotencyKey!;
-            var tick = DateTimeOffset.ParseExact(key[^20..], "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-            var due = e.Job.ScheduledAt > e.Job.CreatedAt ? e.Job.ScheduledAt : e.Job.CreatedAt;
-            lateness.Enqueue((tick, e.Job.CreatedAt - tick, due - tick));
+            var job = e.Job;
+            var tick = DateTimeOffset.ParseExact(job.IdempotencyKey![^20..], "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+            var due = job.ScheduledAt > job.CreatedAt ? job.ScheduledAt : job.CreatedAt;
+            var lateness = new Lateness(job.Queue, tick, job.CreatedAt - tick, due - tick, job.StartedAt - tick);
+            (e.Kind == "job.submitted" ? submitted : started).Enqueue(lateness);
         });
     }
 }

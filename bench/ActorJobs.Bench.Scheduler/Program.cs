@@ -7,31 +7,33 @@ using ActorJobs.Jobs;
 using ActorJobs.Jobs.Scheduler;
 using ActorJobs.Jobs.Scheduling;
 using ActorJobs.Jobs.Sqlite;
-using ActorJobs.Persistence.Sqlite;
 
 // The cron scheduler on real time: N schedules firing every minute on a SQLite file (synchronous=FULL), for M
-// minutes. Lateness of a fire = the job's submission time (its CreatedAt) minus its tick. The jobs go to a paused
-// queue, so only the scheduler and the submits are measured. Usage: ActorJobs.Bench.Scheduler [schedules] [minutes]
-// [fire-ahead seconds]. With fire-ahead, lateness is negative (submitted before the tick) and the job's due time is
-// its tick; the table also gives when each job became due (the later of submission and not-before) minus its tick.
+// minutes. Usage: ActorJobs.Bench.Scheduler [schedules] [minutes] [fire-ahead seconds (default: SchedulerSettings')].
+// The N schedules' jobs go to a paused queue, so the scheduler and the submits are measured; 20 probe schedules more,
+// on the same ticks, send theirs to an idle queue of 20 workers, so "started" is what a user sees: a job due at the
+// tick, claimed and running, while the N others of that tick are being submitted. Every figure is minus the tick:
+// submitted (the job's CreatedAt; negative when fired ahead), due (the later of submission and not-before), started.
+const int Probes = 20;
 var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10_000;
 var minutes = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
-var ahead = TimeSpan.FromSeconds(args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 0);
+var ahead = args.Length > 2 ? TimeSpan.FromSeconds(double.Parse(args[2], CultureInfo.InvariantCulture)) : SchedulerSettings.DefaultFireAhead;
 var directory = Path.Combine(Path.GetTempPath(), $"actorjobs-scheduler-bench-{Guid.NewGuid():N}");
 
 await using (var system = ActorSystem.Create("bench"))
 {
     await using var storage = SqliteJobStorage.Open(Path.Combine(directory, "jobs.db"));
     storage.UseOn(system);
-    var catalog = JobCatalog.CreateBuilder().AddQueue("bench", 1)
+    var catalog = JobCatalog.CreateBuilder().AddQueue("bench", 1).AddQueue("probe", Probes)
         .AddJobType(JobType.Define("tick", "bench", retry: RetryPolicy.None), _ => Task.FromResult<object?>(null))
         .Build();
     await using var engine = await JobEngine.StartAsync(system, storage.Store, catalog, new JobEngineSettings { NodeId = "bench" });
     await engine.SetQueuePausedAsync("bench", paused: true);
     await using var schedules = await JobSchedules.StartAsync(engine, new SchedulerSettings { FireAhead = ahead });
 
-    var lateness = new ConcurrentQueue<(DateTimeOffset Tick, TimeSpan Late, TimeSpan DueLate)>();
-    var recorder = system.ActorOf(Props.Create(() => new LatenessRecorder(lateness)), "lateness");
+    var submitted = new ConcurrentQueue<Lateness>();
+    var started = new ConcurrentQueue<Lateness>();
+    var recorder = system.ActorOf(Props.Create(() => new LatenessRecorder(submitted, started)), "lateness");
     engine.Subscribe(recorder);
 
     var create = Stopwatch.StartNew();
@@ -41,13 +43,16 @@ await using (var system = ActorSystem.Create("bench"))
             .Select(i => schedules.CreateAsync(new ScheduleSpec { Name = $"s{i:D6}", Cron = "* * * * *", Template = new ScheduleTemplate { Type = "tick" } }, preview: 0)));
     }
 
-    Console.WriteLine($"created {count:N0} schedules in {create.Elapsed.TotalSeconds:F1} s");
+    await Task.WhenAll(Enumerable.Range(0, Probes)
+        .Select(i => schedules.CreateAsync(new ScheduleSpec { Name = $"probe{i:D2}", Cron = "* * * * *", Template = new ScheduleTemplate { Type = "tick", Queue = "probe" } }, preview: 0)));
+    Console.WriteLine($"created {count:N0} + {Probes} probe schedules in {create.Elapsed.TotalSeconds:F1} s; fire ahead {ahead.TotalSeconds:F0} s");
 
-    // Measure whole minutes that start after the schedules exist.
-    var first = system.TimeProvider.GetUtcNow();
+    // Measure whole minutes that start after the schedules exist (and more than the fire-ahead away).
+    var first = system.TimeProvider.GetUtcNow() + ahead;
     var firstTick = new DateTimeOffset(first.Year, first.Month, first.Day, first.Hour, first.Minute, 0, TimeSpan.Zero).AddMinutes(1);
     var lastTick = firstTick.AddMinutes(minutes - 1);
-    while (lateness.Count(l => l.Tick >= firstTick && l.Tick <= lastTick) < count * minutes)
+    bool InRange(Lateness l) => l.Tick >= firstTick && l.Tick <= lastTick;
+    while (submitted.Count(InRange) < (count + Probes) * minutes || started.Count(InRange) < Probes * minutes)
     {
         await Task.Delay(TimeSpan.FromSeconds(1));
         if (system.TimeProvider.GetUtcNow() > lastTick.AddMinutes(2))
@@ -57,24 +62,28 @@ await using (var system = ActorSystem.Create("bench"))
         }
     }
 
-    Console.WriteLine($"fire ahead: {ahead.TotalSeconds:F0} s");
-    Console.WriteLine("| tick | fires | submitted - tick: p50 ms | p99 ms | max ms | due - tick: max ms |");
-    Console.WriteLine("|---|---|---|---|---|---|");
-    foreach (var tick in lateness.Where(l => l.Tick >= firstTick && l.Tick <= lastTick).GroupBy(l => l.Tick).OrderBy(g => g.Key))
+    Console.WriteLine("| tick | fires | submitted - tick: p50 / p99 / max ms | due - tick: p50 / p99 / max ms | probes started - tick: p50 / p99 / max ms |");
+    Console.WriteLine("|---|---|---|---|---|");
+    var startedByTick = started.Where(InRange).ToLookup(l => l.Tick);
+    foreach (var tick in submitted.Where(InRange).GroupBy(l => l.Tick).OrderBy(g => g.Key))
     {
-        var sorted = tick.Select(l => l.Late.TotalMilliseconds).Order().ToArray();
-        var due = tick.Max(l => l.DueLate.TotalMilliseconds);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {tick.Key:HH:mm} | {sorted.Length:N0} | {Percentile(sorted, 0.50):F0} | {Percentile(sorted, 0.99):F0} | {sorted[^1]:F0} | {due:F0} |"));
+            $"| {tick.Key:HH:mm} | {tick.Count():N0} | {Summary(tick.Select(l => l.Submitted))} | {Summary(tick.Select(l => l.Due))} | {Summary(startedByTick[tick.Key].Select(l => l.Started!.Value))} |"));
     }
 
-    var all = lateness.Where(l => l.Tick >= firstTick && l.Tick <= lastTick).Select(l => l.Late.TotalMilliseconds).Order().ToArray();
-    if (all.Length > 0)
-    {
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"all: {all.Length:N0} fires, p50 {Percentile(all, 0.5):F0} ms, p99 {Percentile(all, 0.99):F0} ms, max {all[^1]:F0} ms"));
-    }
+    var all = submitted.Where(InRange).ToList();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"all {all.Count:N0} fires: submitted {Summary(all.Select(l => l.Submitted))}; due {Summary(all.Select(l => l.Due))}; probes started {Summary(started.Where(InRange).Select(l => l.Started!.Value))} (p50 / p99 / max ms)"));
 }
 
 Directory.Delete(directory, recursive: true);
+
+static string Summary(IEnumerable<TimeSpan> values)
+{
+    var sorted = values.Select(v => v.TotalMilliseconds).Order().ToArray();
+    return sorted.Length == 0
+        ? "-"
+        : string.Create(CultureInfo.InvariantCulture, $"{Percentile(sorted, 0.50):F0} / {Percentile(sorted, 0.99):F0} / {sorted[^1]:F0}");
+}
 
 static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];

@@ -71,6 +71,23 @@ public sealed partial class PostgreSqlJobIndex : IJobIndex, IAtomicJobClaims
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<JobState>> FindByIdempotencyKeysAsync(string tenant, IReadOnlyList<string> idempotencyKeys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        ArgumentNullException.ThrowIfNull(idempotencyKeys);
+        if (idempotencyKeys.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await _journal.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, JobIndexQueries.SelectJobsByIdempotencyKeys);
+        command.Parameters.Add(new NpgsqlParameter<string>("tenant", tenant));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("keys", [.. idempotencyKeys]));
+        return await ReadStatesAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<JobState>> SelectDueAsync(string queue, DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(queue);

@@ -71,6 +71,23 @@ public sealed partial class SqliteJobIndex : IJobIndex
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<JobState>> FindByIdempotencyKeysAsync(string tenant, IReadOnlyList<string> idempotencyKeys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        ArgumentNullException.ThrowIfNull(idempotencyKeys);
+        if (idempotencyKeys.Count == 0)
+        {
+            return Task.FromResult<IReadOnlyList<JobState>>([]);
+        }
+
+        using var connection = _journal.OpenReadConnection();
+        using var command = Command(connection, JobIndexQueries.SelectJobsByIdempotencyKeys);
+        command.Parameters.AddWithValue("$tenant", tenant);
+        command.Parameters.AddWithValue("$keys", JsonSerializer.Serialize(idempotencyKeys));
+        return Task.FromResult<IReadOnlyList<JobState>>(ReadStates(command));
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<JobState>> SelectDueAsync(string queue, DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(queue);

@@ -100,6 +100,56 @@ public abstract partial class JobIndexConformanceTests
     }
 
     [Fact]
+    public async Task A_batch_lookup_of_keys_finds_the_tenants_jobs_under_those_keys_only()
+    {
+        var first = await SubmitAsync(NewJob(key: "order-1"));
+        var third = await SubmitAsync(NewJob(key: "order-3"));
+        await SubmitAsync(NewJob(key: "order-4"));
+        await SubmitAsync(NewJob(tenant: "globex", key: "order-2"));
+        await SubmitAsync(NewJob());
+
+        var found = await Index.FindByIdempotencyKeysAsync("acme", ["order-1", "order-2", "order-3", "order-1", "nope"]);
+
+        var byKey = found.ToDictionary(j => j.IdempotencyKey!, StringComparer.Ordinal);
+        Assert.Equal(["order-1", "order-3"], byKey.Keys.Order(StringComparer.Ordinal));
+        AssertSameJob(first, byKey["order-1"]);
+        AssertSameJob(third, byKey["order-3"]);
+        Assert.Empty(await Index.FindByIdempotencyKeysAsync("acme", []));
+        Assert.Empty(await Index.FindByIdempotencyKeysAsync("initech", ["order-1"]));
+    }
+
+    [Fact]
+    public async Task A_batch_lookup_of_ten_thousand_keys_finds_each_one_once()
+    {
+        var jobs = Enumerable.Range(0, 10_000).Select(i => NewJob(key: $"schedule:s{i}:2026-03-01T12:00:00Z")).ToList();
+        var outcomes = await Store.SubmitAsync(jobs);
+        Assert.All(outcomes, o => Assert.True(o.Created));
+
+        var found = await Index.FindByIdempotencyKeysAsync("acme", [.. jobs.Select(j => j.IdempotencyKey!).Where((_, i) => i % 2 == 0)]);
+
+        Assert.Equal(5_000, found.Select(j => j.IdempotencyKey).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(5_000, found.Count);
+        var again = await Store.SubmitAsync(jobs);
+        Assert.All(again, o => Assert.False(o.Created));
+        Assert.Equal(jobs.Select(j => j.JobId), again.Select(o => o.State.Id));
+    }
+
+    [Fact]
+    public async Task A_batch_submit_of_new_and_taken_keys_in_several_tenants_keeps_submission_order()
+    {
+        var taken = await SubmitAsync(NewJob(tenant: "globex", key: "k-2"));
+        var batch = new[] { NewJob(key: "k-1"), NewJob(tenant: "globex", key: "k-2"), NewJob(), NewJob(tenant: "globex", key: "k-3"), NewJob(key: "k-1") };
+
+        var outcomes = await Store.SubmitAsync(batch);
+
+        Assert.Equal(
+            [(batch[0].JobId, true), (taken.Id, false), (batch[2].JobId, true), (batch[3].JobId, true), (batch[0].JobId, false)],
+            outcomes.Select(o => (o.State.Id, o.Created)));
+        Assert.Null(await Index.GetAsync(batch[1].JobId));
+        Assert.Null(await Index.GetAsync(batch[4].JobId));
+    }
+
+    [Fact]
     public async Task Submitting_a_taken_key_again_returns_the_existing_job()
     {
         var first = await SubmitAsync(NewJob(key: "order-9"));

@@ -124,15 +124,18 @@ public sealed class SqliteJobStoreTests : IAsyncLifetime
     };
 
     /// <summary>
-    /// An index whose idempotency lookups see nothing until a write has failed, as on a node whose lookup ran just
-    /// before another node committed the key.
+    /// An index whose first batch lookup of idempotency keys sees nothing, as on a node whose lookup ran just before
+    /// another node committed the key; later lookups see the store.
     /// </summary>
     private sealed class StaleKeyLookups(IJobIndex inner) : IJobIndex
     {
-        private int _lookups;
+        private int _batchLookups;
+
+        public Task<IReadOnlyList<JobState>> FindByIdempotencyKeysAsync(string tenant, IReadOnlyList<string> idempotencyKeys, CancellationToken cancellationToken = default) =>
+            Interlocked.Increment(ref _batchLookups) <= 1 ? Task.FromResult<IReadOnlyList<JobState>>([]) : inner.FindByIdempotencyKeysAsync(tenant, idempotencyKeys, cancellationToken);
 
         public Task<JobState?> FindByIdempotencyKeyAsync(string tenant, string idempotencyKey, CancellationToken cancellationToken = default) =>
-            Interlocked.Increment(ref _lookups) <= 2 ? Task.FromResult<JobState?>(null) : inner.FindByIdempotencyKeyAsync(tenant, idempotencyKey, cancellationToken);
+            inner.FindByIdempotencyKeyAsync(tenant, idempotencyKey, cancellationToken);
 
         public Task<JobState?> GetAsync(string jobId, CancellationToken cancellationToken = default) => inner.GetAsync(jobId, cancellationToken);
 

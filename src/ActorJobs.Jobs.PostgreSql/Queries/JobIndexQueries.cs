@@ -67,6 +67,10 @@ internal static class JobIndexQueries
     public const string SelectJobByIdempotencyKey =
         "SELECT state FROM jobs WHERE tenant = @tenant AND idempotency_key = @idempotency_key";
 
+    /// <summary>The jobs a tenant submitted under any of the keys (one index probe per key).</summary>
+    public const string SelectJobsByIdempotencyKeys =
+        "SELECT state FROM jobs WHERE tenant = @tenant AND idempotency_key = ANY(@keys)";
+
     /// <summary>Due claimable jobs of a queue, best first: priority by priority, each in due then submission order.</summary>
     public const string SelectDue =
         $"""

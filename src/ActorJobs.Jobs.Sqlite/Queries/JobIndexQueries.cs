@@ -49,6 +49,16 @@ internal static class JobIndexQueries
         "SELECT state FROM jobs WHERE tenant = $tenant AND idempotency_key = $idempotency_key";
 
     /// <summary>
+    /// The jobs a tenant submitted under any of the keys (a JSON array). The IS NOT NULL lets SQLite use the partial
+    /// unique index for each key of the list.
+    /// </summary>
+    public const string SelectJobsByIdempotencyKeys =
+        """
+        SELECT state FROM jobs INDEXED BY jobs_idempotency
+        WHERE tenant = $tenant AND idempotency_key IS NOT NULL AND idempotency_key IN (SELECT value FROM json_each($keys))
+        """;
+
+    /// <summary>
     /// Due claimable jobs, best first. Listing every priority (1..10, the table's CHECK) makes SQLite seek each
     /// priority's due range in turn, in index order, so jobs scheduled for later are never scanned and never sorted.
     /// </summary>

@@ -218,12 +218,25 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _dueTimerAt = at;
         var delay = at - Now;
+        if (delay <= TimeSpan.Zero)
+        {
+            // Due already (the look-ahead answered late): claim now. A zero-delay timer would wait for the clock to
+            // move, which on virtual time may never happen.
+            _dueTimerAt = null;
+            Timers.Cancel(DueTimer);
+            TryClaim();
+            return;
+        }
 
         // A timer cannot wait longer than about 49 days (it throws, and the queue would crash at every restart); a job
         // due later than the cap is looked up again when the capped timer fires.
-        delay = delay <= TimeSpan.Zero ? TimeSpan.Zero : delay > MaxDueDelay ? MaxDueDelay : delay;
+        _dueTimerAt = at;
+        if (delay > MaxDueDelay)
+        {
+            delay = MaxDueDelay;
+        }
+
         Timers.StartSingleTimer(DueTimer, new JobsAvailable(_name), delay);
     }
 

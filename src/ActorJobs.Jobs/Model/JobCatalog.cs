@@ -87,6 +87,7 @@ public sealed class JobCatalog
 
         var type = registration.Definition;
         var tenant = Names.Require(submission.Tenant, fieldPrefix + "tenant");
+        var queue = submission.Queue is { } asked ? RequireQueue(asked, fieldPrefix + "queue") : QueueOf(type);
         var owner = Names.Optional(submission.Owner, fieldPrefix + "owner");
         var key = Names.Optional(submission.IdempotencyKey, fieldPrefix + "idempotencyKey");
         var priority = JobPriority.Validate(submission.Priority ?? JobPriority.Normal, fieldPrefix + "priority");
@@ -121,7 +122,7 @@ public sealed class JobCatalog
             Owner = owner,
             IdempotencyKey = key,
             Type = type.Id,
-            Queue = QueueOf(type),
+            Queue = queue,
             Priority = priority,
             Params = parameters,
             Resources = [.. resources],
@@ -130,6 +131,14 @@ public sealed class JobCatalog
             Retry = retry,
             Suspendable = type.Suspendable,
         };
+    }
+
+    private string RequireQueue(string name, string field)
+    {
+        Names.Require(name, field);
+        return _queues.ContainsKey(name)
+            ? name
+            : throw new JobValidationException(field, $"'{name}' is not a queue; known queues: {string.Join(", ", _queues.Keys.Order(StringComparer.Ordinal))}");
     }
 
     private string ValidateParams(JobTypeDefinition type, string json, string field)

@@ -9,6 +9,9 @@ public sealed record JobSubmission
     /// <summary>The tenant (default <c>default</c>).</summary>
     public string Tenant { get; init; } = JobCatalog.DefaultTenant;
 
+    /// <summary>The queue to run it on (default: the queue of its type's group). It must be a queue of the catalog.</summary>
+    public string? Queue { get; init; }
+
     /// <summary>Who submits it.</summary>
     public string? Owner { get; init; }
 

@@ -52,7 +52,7 @@ internal sealed partial class SchedulerActor
         }
 
         var events = new List<SchedulerEvent>();
-        var fires = new List<(ScheduleRecord Schedule, DateTimeOffset Tick, DateTimeOffset DecidedThrough, TimeSpan Ahead, JobSubmission Submission)>();
+        var fires = new List<PendingFire>();
         foreach (var due in _timeline.TakeDue(now))
         {
             if (_state.Find(due.ScheduleId) is not { Enabled: true } schedule || !_tracked.TryGetValue(schedule.Id, out var tracked))
@@ -105,17 +105,25 @@ internal sealed partial class SchedulerActor
                     break;
                 }
 
-                fires.Add((schedule, tick, horizon, tracked.Ahead, submission));
+                fires.Add(new PendingFire(schedule, tick, horizon, tracked.Ahead, submission));
             }
         }
 
+        // Pipelined: every batch is handed to the engine before the first is awaited, so the next batch's validation
+        // and key lookup run while the journal writes the previous one (and the writer may group them).
+        var submits = new List<(List<PendingFire> Batch, Task<IReadOnlyList<SubmitOutcome>> Outcomes)>();
         for (var start = 0; start < fires.Count; start += _settings.SubmitBatchSize)
         {
             var batch = fires.GetRange(start, Math.Min(_settings.SubmitBatchSize, fires.Count - start));
+            submits.Add((batch, SubmitBatchAsync(batch)));
+        }
+
+        foreach (var (batch, submit) in submits)
+        {
             IReadOnlyList<SubmitOutcome> outcomes;
             try
             {
-                outcomes = await _engine.SubmitManyAsync(batch.ConvertAll(f => f.Submission));
+                outcomes = await submit;
             }
             catch (Exception e) when (e is not JobValidationException)
             {
@@ -157,6 +165,10 @@ internal sealed partial class SchedulerActor
         Rearm();
     }
 
+    // An async method: a failure, even before its first await, is in the task, so the loop above handles it.
+    private Task<IReadOnlyList<SubmitOutcome>> SubmitBatchAsync(List<PendingFire> batch) =>
+        _engine.SubmitManyAsync(batch.ConvertAll(f => f.Submission));
+
     private static JobSubmission SubmissionFor(ScheduleRecord schedule, DateTimeOffset tick)
     {
         var definition = schedule.Definition;
@@ -169,6 +181,7 @@ internal sealed partial class SchedulerActor
             IdempotencyKey = ScheduleTick.IdempotencyKey(schedule.Id, tick),
             Params = definition.Params,
             Priority = definition.Priority,
+            Queue = definition.Queue,
             NotBefore = tick + (definition.NotBeforeOffset ?? TimeSpan.Zero), // a tick fired ahead waits for itself
         };
     }
@@ -199,6 +212,9 @@ internal sealed partial class SchedulerActor
 
         return null;
     }
+
+    /// <summary>A tick decided to fire, with the submission made for it, until its batch is submitted.</summary>
+    private sealed record PendingFire(ScheduleRecord Schedule, DateTimeOffset Tick, DateTimeOffset DecidedThrough, TimeSpan Ahead, JobSubmission Submission);
 
     [LoggerMessage(EventId = 3602, Level = LogLevel.Information, Message = "Schedule {Name} (tenant {Tenant}) missed ticks; misfire policy {Policy} fires {Count} of them now")]
     private static partial void LogMisfired(ILogger logger, string name, string tenant, string policy, int count);

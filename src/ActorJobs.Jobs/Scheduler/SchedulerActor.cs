@@ -1,6 +1,7 @@
 using ActorJobs.Actors;
 using ActorJobs.Jobs.Scheduling;
 using ActorJobs.Persistence;
+using ActorJobs.Persistence.Snapshots;
 using Microsoft.Extensions.Logging;
 
 namespace ActorJobs.Jobs.Scheduler;
@@ -62,8 +63,10 @@ internal sealed partial class SchedulerActor : ReceivePersistentActor, IWithTime
             .OrderBy(s => s.Definition.Tenant, StringComparer.Ordinal).ThenBy(s => s.Definition.Name, StringComparer.Ordinal)
             .Select(s => Describe(s, list.Preview))
             .ToList()));
-        Command<SaveSnapshotSuccess>(_ => { });
+        Command<SaveSnapshotSuccess>(saved => DeleteMessages(saved.Metadata.SequenceNr));
         Command<SaveSnapshotFailure>(failure => LogSnapshotFailed(_logger, failure.Cause, PersistenceId));
+        Command<DeleteMessagesSuccess>(deleted => DeleteOlderSnapshots(deleted.ToSequenceNr));
+        Command<DeleteMessagesFailure>(failure => LogTrimFailed(_logger, failure.Cause, PersistenceId, failure.ToSequenceNr));
     }
 
     public override string PersistenceId { get; }
@@ -218,7 +221,14 @@ internal sealed partial class SchedulerActor : ReceivePersistentActor, IWithTime
         Persist(change, e =>
         {
             Applied(e);
-            sender.Tell(Describe(_state.Find(schedule.Id)!, 0));
+            var described = Describe(_state.Find(schedule.Id)!, 0);
+            if (command.Enabled)
+            {
+                sender.Tell(described);
+                return;
+            }
+
+            WithdrawFiredAhead(schedule, "disabled").PipeTo(sender, Self, () => described, cause => new Status.Failure(cause));
         });
     }
 
@@ -234,8 +244,37 @@ internal sealed partial class SchedulerActor : ReceivePersistentActor, IWithTime
         Persist(new ScheduleDeleted { At = Now, ScheduleId = schedule.Id }, e =>
         {
             Applied(e);
-            sender.Tell(new Status.Success(schedule.Id));
+            WithdrawFiredAhead(schedule, "deleted").PipeTo(sender, Self, () => new Status.Success(schedule.Id), cause => new Status.Failure(cause));
         });
+    }
+
+    /// <summary>
+    /// A job fired ahead (<see cref="SchedulerSettings.FireAhead"/>) for a tick still to come belongs to the time after
+    /// the schedule was disabled or deleted, so it is canceled; the client's reply waits for that. A job that is no
+    /// longer waiting is left alone.
+    /// </summary>
+    private Task WithdrawFiredAhead(ScheduleRecord schedule, string what)
+    {
+        if (schedule.LastFire is not { JobId: { } jobId } fire || fire.Tick <= Now)
+        {
+            return Task.CompletedTask;
+        }
+
+        var engine = _engine;
+        return CancelAsync();
+
+        async Task CancelAsync()
+        {
+            try
+            {
+                // Off the actor's context: this runs from a persist handler, not an async command, so nothing resumes it there.
+                await engine.CancelAsync(jobId, schedule.Definition.Tenant, $"schedule '{schedule.Definition.Name}' was {what} before tick {fire.Tick:O}").ConfigureAwait(false);
+            }
+            catch (JobCommandRejectedException)
+            {
+                // It is no longer waiting: nothing to withdraw.
+            }
+        }
     }
 
     /// <summary>Folds a persisted event, publishes it, and keeps the timeline and the snapshot cadence in step.</summary>
@@ -265,6 +304,28 @@ internal sealed partial class SchedulerActor : ReceivePersistentActor, IWithTime
             _eventsSinceSnapshot = 0;
             SaveSnapshot(_state.ToSnapshot());
         }
+    }
+
+    /// <summary>
+    /// Once the events up to a snapshot are deleted, the snapshots before it are not needed either. The fence survives
+    /// both: the journal never lowers an entity's highest sequence number, so a node that recovered before the trim
+    /// still has its next write rejected when another node wrote since.
+    /// </summary>
+    private void DeleteOlderSnapshots(long sequenceNr)
+    {
+        if (sequenceNr <= 1)
+        {
+            return;
+        }
+
+        var snapshots = Context.System.GetExtension<PersistenceExtension>().SnapshotStore;
+        var persistenceId = PersistenceId;
+        var logger = _logger;
+        snapshots.DeleteAsync(persistenceId, SnapshotSelectionCriteria.UpTo(sequenceNr - 1)).ContinueWith(
+            task => LogTrimFailed(logger, task.Exception!.GetBaseException(), persistenceId, sequenceNr - 1),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
     /// <summary>Puts a schedule on the timeline for its first tick after what is decided (due at once after downtime).</summary>
@@ -351,6 +412,9 @@ internal sealed partial class SchedulerActor : ReceivePersistentActor, IWithTime
         ScheduleId = schedule.Id,
         Reason = $"job type '{schedule.Definition.JobType}' no longer exists; known types: {string.Join(", ", Catalog.Types.Keys.Order(StringComparer.Ordinal))}",
     };
+
+    [LoggerMessage(EventId = 3604, Level = LogLevel.Warning, Message = "Scheduler {PersistenceId}: deleting events or snapshots up to {SequenceNr} after a snapshot failed; the next snapshot tries again")]
+    private static partial void LogTrimFailed(ILogger logger, Exception exception, string persistenceId, long sequenceNr);
 
     [LoggerMessage(EventId = 3601, Level = LogLevel.Warning, Message = "Scheduler {PersistenceId}: saving a snapshot failed; recovery replays more events until the next one")]
     private static partial void LogSnapshotFailed(ILogger logger, Exception exception, string persistenceId);

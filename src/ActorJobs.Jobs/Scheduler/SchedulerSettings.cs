@@ -5,6 +5,9 @@ namespace ActorJobs.Jobs.Scheduler;
 /// <summary>How a node runs the cron scheduler. The defaults suit a single embedded node.</summary>
 public sealed record SchedulerSettings
 {
+    /// <summary>The default of <see cref="FireAhead"/>.</summary>
+    public static readonly TimeSpan DefaultFireAhead = TimeSpan.FromSeconds(5);
+
     /// <summary>The scheduler's name: its actor's name and, as <c>scheduler.{name}</c>, its persistence id (default <c>scheduler</c>).</summary>
     public string Name { get; init; } = "scheduler";
 
@@ -21,11 +24,14 @@ public sealed record SchedulerSettings
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How long before its tick a schedule with overlap policy <c>allow</c> is fired (default zero): its job is submitted
-    /// then, with the tick as its not-before time, so a large batch of submits is done by the time the jobs are due.
-    /// Schedules with another overlap policy always fire at the tick, since they look at the previous job's status.
+    /// How long before its tick a schedule with overlap policy <c>allow</c> is fired (default 5 s): its job is submitted
+    /// then, with the tick as its not-before time, so it is in the store, claimable exactly at its tick, however many
+    /// schedules share the tick. Five seconds covers 10,000 submits of one tick on a loaded 2-core machine with room
+    /// to spare (see the Scheduling README); zero fires at the tick. Schedules with another overlap policy always fire
+    /// at the tick, since they look at the previous job's status. Disabling or deleting a schedule cancels a job it
+    /// fired ahead for a tick still to come; an update applies from the next tick not yet fired.
     /// </summary>
-    public TimeSpan FireAhead { get; init; } = TimeSpan.Zero;
+    public TimeSpan FireAhead { get; init; } = DefaultFireAhead;
 
     /// <summary>The most jobs submitted in one transaction (default 1000).</summary>
     public int SubmitBatchSize { get; init; } = 1000;

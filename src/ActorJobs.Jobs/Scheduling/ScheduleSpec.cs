@@ -14,6 +14,9 @@ public sealed record ScheduleTemplate
 
     /// <summary>When set, the job may not start before its tick plus this offset (a delayed start).</summary>
     public TimeSpan? NotBeforeOffset { get; init; }
+
+    /// <summary>The queue its jobs run on (default: the queue of the type's group); it must be a queue of the catalog.</summary>
+    public string? Queue { get; init; }
 }
 
 /// <summary>What a client asks for when it creates or updates a schedule.</summary>
@@ -71,6 +74,9 @@ public sealed record ScheduleDefinition
     /// <summary>The job may not start before tick + this, when set.</summary>
     public TimeSpan? NotBeforeOffset { get; init; }
 
+    /// <summary>The queue the template picked; null (as in events written before templates had one): the type's.</summary>
+    public string? Queue { get; init; }
+
     /// <summary>The misfire policy's wire name.</summary>
     public required string Misfire { get; init; }
 
@@ -114,7 +120,7 @@ public static class ScheduleDefinitions
     /// </summary>
     /// <exception cref="JobValidationException">
     /// A field is wrong: <c>name</c>, <c>tenant</c>, <c>cron</c>, <c>timeZone</c>, <c>template</c>, <c>template.type</c>,
-    /// <c>template.params...</c>, <c>template.priority</c>, <c>template.notBeforeOffset</c>, <c>misfire.*</c>, <c>overlap</c>.
+    /// <c>template.params...</c>, <c>template.priority</c>, <c>template.queue</c>, <c>template.notBeforeOffset</c>, <c>misfire.*</c>, <c>overlap</c>.
     /// </exception>
     public static ScheduleDefinition Validate(ScheduleSpec spec, JobCatalog catalog, DateTimeOffset now)
     {
@@ -130,7 +136,7 @@ public static class ScheduleDefinitions
         }
 
         var submitted = catalog.Validate(
-            new JobSubmission { Type = template.Type, Tenant = tenant, Params = template.Params, Priority = template.Priority },
+            new JobSubmission { Type = template.Type, Tenant = tenant, Params = template.Params, Priority = template.Priority, Queue = template.Queue },
             jobId: "schedule-template", now, fieldPrefix: "template.");
         var misfire = (spec.Misfire ?? throw new JobValidationException("misfire", "is required")).Validate("misfire");
         if (!Enum.IsDefined(spec.Overlap))
@@ -148,6 +154,7 @@ public static class ScheduleDefinitions
             Params = submitted.Params,
             Priority = submitted.Priority,
             NotBeforeOffset = template.NotBeforeOffset,
+            Queue = template.Queue,
             Misfire = misfire.Policy.WireName(),
             MisfireTolerance = misfire.Tolerance,
             CatchUpWindow = misfire.CatchUpWindow,

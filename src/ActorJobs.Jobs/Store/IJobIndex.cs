@@ -14,6 +14,12 @@ public interface IJobIndex
     Task<JobState?> FindByIdempotencyKeyAsync(string tenant, string idempotencyKey, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The jobs a tenant submitted under any of <paramref name="idempotencyKeys"/>, in one query: those found, in no
+    /// particular order (each carries its key). A batch of submits looks its keys up with one round trip, not one each.
+    /// </summary>
+    Task<IReadOnlyList<JobState>> FindByIdempotencyKeysAsync(string tenant, IReadOnlyList<string> idempotencyKeys, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Claimable jobs of a queue that are due at <paramref name="now"/>, best first: priority descending, then the time
     /// they became due, then submission order. At most <paramref name="limit"/>.
     /// </summary>

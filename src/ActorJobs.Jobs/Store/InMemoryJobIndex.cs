@@ -43,6 +43,26 @@ public sealed class InMemoryJobIndex : IJobIndex
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<JobState>> FindByIdempotencyKeysAsync(string tenant, IReadOnlyList<string> idempotencyKeys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        ArgumentNullException.ThrowIfNull(idempotencyKeys);
+        lock (_lock)
+        {
+            var found = new List<JobState>();
+            foreach (var key in idempotencyKeys.Distinct(StringComparer.Ordinal))
+            {
+                if (_byKey.TryGetValue((tenant, key), out var id))
+                {
+                    found.Add(_rows[id].State);
+                }
+            }
+
+            return Task.FromResult<IReadOnlyList<JobState>>(found);
+        }
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<JobState>> SelectDueAsync(string queue, DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
     {
         lock (_lock)

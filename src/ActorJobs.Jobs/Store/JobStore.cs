@@ -89,15 +89,9 @@ public sealed partial class JobStore : IDisposable
                 keyPromises[i] = promise;
                 claimedKeys.Add(id);
                 ownKeys[id] = i;
-                var existing = await Index.FindByIdempotencyKeyAsync(job.Tenant, key, cancellationToken).ConfigureAwait(false);
-                if (existing is not null)
-                {
-                    outcomes[i] = new SubmitOutcome(existing, Created: false);
-                    continue;
-                }
-
-                toWrite.Add(i);
             }
+
+            await LookUpKeysAsync(ownKeys, outcomes, toWrite, cancellationToken).ConfigureAwait(false);
 
             if (toWrite.Count > 0)
             {
@@ -272,6 +266,40 @@ public sealed partial class JobStore : IDisposable
         }
 
         return written;
+    }
+
+    /// <summary>
+    /// Looks up the keys this call holds, one query per tenant (not one per key): a key already used returns its job,
+    /// the others join <paramref name="toWrite"/>, which is kept in submission order.
+    /// </summary>
+    private async Task LookUpKeysAsync(Dictionary<(string Tenant, string Key), int> ownKeys, SubmitOutcome?[] outcomes, List<int> toWrite, CancellationToken cancellationToken)
+    {
+        if (ownKeys.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var tenant in ownKeys.Keys.Select(k => k.Tenant).Distinct(StringComparer.Ordinal))
+        {
+            var keys = ownKeys.Keys.Where(k => k.Tenant == tenant).Select(k => k.Key).ToList();
+            foreach (var existing in await Index.FindByIdempotencyKeysAsync(tenant, keys, cancellationToken).ConfigureAwait(false))
+            {
+                if (existing.IdempotencyKey is { } key && ownKeys.TryGetValue((tenant, key), out var i))
+                {
+                    outcomes[i] = new SubmitOutcome(existing, Created: false);
+                }
+            }
+        }
+
+        foreach (var i in ownKeys.Values)
+        {
+            if (outcomes[i] is null)
+            {
+                toWrite.Add(i);
+            }
+        }
+
+        toWrite.Sort();
     }
 
     private static bool NeedsResources(IReadOnlyList<JobState> candidates)

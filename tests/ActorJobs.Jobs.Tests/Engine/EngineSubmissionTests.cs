@@ -26,6 +26,36 @@ public abstract class EngineSubmissionTests(ITestOutputHelper output, EngineBack
     }
 
     [Fact]
+    public async Task A_submission_can_pick_another_queue_which_runs_it_and_its_submitted_event_keeps()
+    {
+        await Engine.SetQueuePausedAsync("work", paused: true);
+
+        var moved = await Engine.SubmitAsync(new JobSubmission { Type = "noop", Queue = "download" });
+        var unmoved = await Engine.SubmitAsync(new JobSubmission { Type = "noop" });
+
+        Assert.Equal(("download", "work"), (moved.State.Queue, unmoved.State.Queue));
+        var done = ExpectEvent(moved.State.Id, "job.completed"); // its type's queue is paused; the one it picked is not
+        Assert.Equal("download", done.Queue);
+        Assert.Equal(JobStatus.Waiting, (await Engine.GetAsync(unmoved.State.Id))!.Status);
+        var history = await Engine.HistoryAsync(moved.State.Id);
+        Assert.Equal("download", Assert.IsType<JobSubmitted>(history![0].Event).Queue);
+        Assert.Equal([new StatusCount("download", JobStatus.Completed, 1), new StatusCount("work", JobStatus.Waiting, 1)], await Engine.CountsAsync());
+    }
+
+    [Fact]
+    public async Task A_queue_that_is_not_in_the_catalog_is_rejected_naming_the_field_queue()
+    {
+        var unknown = await Assert.ThrowsAsync<JobValidationException>(() => Engine.SubmitAsync(new JobSubmission { Type = "noop", Queue = "nowhere" }));
+        Assert.Equal("queue", unknown.Field);
+        Assert.Equal("queue: 'nowhere' is not a queue; known queues: compute, download, maintenance, work.", unknown.Message);
+
+        var empty = await Assert.ThrowsAsync<JobValidationException>(() => Engine.SubmitManyAsync(
+            [new JobSubmission { Type = "noop" }, new JobSubmission { Type = "noop", Queue = " " }]));
+        Assert.Equal("jobs[1].queue: must not be empty.", empty.Message);
+        Assert.Empty((await Engine.ListAsync(new JobQuery())).Jobs);
+    }
+
+    [Fact]
     public async Task A_typed_handler_gets_its_params_and_its_generated_schema_rejects_wrong_ones()
     {
         var bad = await Assert.ThrowsAsync<JobValidationException>(() =>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ActorJobs.Actors;
+using ActorJobs.Jobs.Store;
 using ActorJobs.Persistence.Tests.Support;
 
 namespace ActorJobs.Jobs.Tests.Engine;
@@ -114,6 +115,27 @@ public abstract class EngineTestKit(ITestOutputHelper output, EngineBackend back
         {
             await _postgres.DisposeAsync();
             await TestPostgres.DropSchemaAsync(_postgresSchema!);
+        }
+    }
+
+    /// <summary>
+    /// Opens the test's SQLite file or PostgreSQL schema again, with its own connections, for a second node on
+    /// <paramref name="system"/> (as another process would); the caller disposes it after the node's system.
+    /// </summary>
+    protected async Task<(JobStore Store, IAsyncDisposable Storage)> OpenStoreForAnotherNodeAsync(ActorSystem system)
+    {
+        switch (backend)
+        {
+            case EngineBackend.Sqlite:
+                var sqlite = Sqlite.SqliteJobStorage.Open(Path.Combine(_directory, "jobs.db"), Sys.TimeProvider);
+                sqlite.UseOn(system);
+                return (sqlite.Store, sqlite);
+            case EngineBackend.PostgreSql:
+                var postgres = await PostgreSql.PostgreSqlJobStorage.OpenAsync(_postgresSchema!, Sys.TimeProvider);
+                postgres.UseOn(system);
+                return (postgres.Store, postgres);
+            default:
+                throw new InvalidOperationException($"The {backend} store lives in this test's actor system; another node cannot open it.");
         }
     }
 

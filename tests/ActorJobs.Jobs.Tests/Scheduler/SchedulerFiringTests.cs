@@ -75,6 +75,112 @@ public abstract class SchedulerFiringTests(ITestOutputHelper output, EngineBacke
     }
 
     [Fact]
+    public async Task By_default_an_allow_schedule_fires_five_seconds_ahead_and_an_overlap_schedule_at_its_tick()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(5), new SchedulerSettings().FireAhead);
+        await StartSchedulerAsync(SchedulerSettings with { FireAhead = new SchedulerSettings().FireAhead });
+        var ahead = await Schedules.CreateAsync(Spec("ahead", "* * * * *"));
+        var exact = await Schedules.CreateAsync(Spec("exact", "* * * * *", overlap: OverlapPolicy.CancelPrevious));
+
+        Clock.AdvanceTo(Utc(2026, 1, 1, 0, 0, 54));
+        Fires.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        var early = ExpectFire(ahead.Id, Utc(2026, 1, 1, 0, 0, 55), tick: Utc(2026, 1, 1, 0, 1));
+        var job = await Engine.GetAsync(early.JobId);
+        Assert.Equal((Utc(2026, 1, 1, 0, 0, 55), Utc(2026, 1, 1, 0, 1), JobStatus.Waiting), (job!.CreatedAt, job.ScheduledAt, job.Status));
+        Fires.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        ExpectFire(exact.Id, Utc(2026, 1, 1, 0, 1));
+        ExpectFire(ahead.Id, Utc(2026, 1, 1, 0, 1, 55), tick: Utc(2026, 1, 1, 0, 2));
+    }
+
+    [Fact]
+    public async Task A_job_fired_ahead_starts_at_its_tick_on_an_idle_queue_without_waiting_for_a_poll()
+    {
+        // The engine polls every 6 hours here: only the queue's wake-up at the earliest not-before time can start it.
+        await StartSchedulerAsync(SchedulerSettings with { FireAhead = TimeSpan.FromSeconds(5) });
+        var schedule = await Schedules.CreateAsync(Spec("runs", "* * * * *", type: "long"));
+        var tick = Utc(2026, 1, 1, 0, 1);
+        var fired = ExpectFire(schedule.Id, tick - TimeSpan.FromSeconds(5), tick);
+
+        Clock.AdvanceTo(tick - TimeSpan.FromMilliseconds(1));
+        Attempts.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Clock.AdvanceTo(tick);
+        ExpectAttempt(fired.JobId);
+        var started = ExpectEvent(fired.JobId, "job.started");
+        Assert.Equal(tick, started.StartedAt);
+        Release(fired.JobId);
+    }
+
+    [Fact]
+    public async Task An_idle_queue_wakes_at_the_earliest_not_before_time_even_when_a_later_one_came_first()
+    {
+        await StartSchedulerAsync();
+        var now = Clock.GetUtcNow();
+        var late = await Engine.SubmitAsync(new JobSubmission { Type = "long", NotBefore = now.AddMinutes(10) });
+        await Engine.QueueStatusAsync("work"); // its claim and look-ahead are done: the queue sleeps until +10 min
+        var soon = await Engine.SubmitAsync(new JobSubmission { Type = "long", NotBefore = now.AddMinutes(2) });
+
+        Clock.AdvanceTo(now.AddMinutes(2) - TimeSpan.FromMilliseconds(1));
+        Attempts.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Clock.AdvanceTo(now.AddMinutes(2));
+        ExpectAttempt(soon.State.Id);
+        Assert.Equal(now.AddMinutes(2), ExpectEvent(soon.State.Id, "job.started").StartedAt);
+        Clock.AdvanceTo(now.AddMinutes(10));
+        ExpectAttempt(late.State.Id);
+        Release(soon.State.Id);
+        Release(late.State.Id);
+    }
+
+    [Fact]
+    public async Task Disabling_or_deleting_cancels_a_job_fired_ahead_for_a_tick_still_to_come_but_not_one_already_due()
+    {
+        await StartSchedulerAsync(SchedulerSettings with { FireAhead = TimeSpan.FromSeconds(5) });
+        var disabled = await Schedules.CreateAsync(Spec("disabled", "* * * * *"));
+        var deleted = await Schedules.CreateAsync(Spec("deleted", "* * * * *"));
+        var kept = await Schedules.CreateAsync(Spec("kept", "* * * * *"));
+        Clock.AdvanceTo(Utc(2026, 1, 1, 0, 0, 55));
+        var jobs = Fires.ReceiveN(3).Cast<ScheduleFired>().ToDictionary(f => f.ScheduleId, f => f.JobId);
+
+        Clock.AdvanceTo(Utc(2026, 1, 1, 0, 0, 57));
+        await Schedules.DisableAsync(disabled.Id).WaitAsync(TimeSpan.FromSeconds(10));
+        await Schedules.DeleteAsync(deleted.Id).WaitAsync(TimeSpan.FromSeconds(10));
+
+        var canceled = await Engine.GetAsync(jobs[disabled.Id]);
+        Assert.Equal(JobStatus.Canceled, canceled!.Status);
+        Assert.Contains("schedule 'disabled' was disabled before tick 2026-01-01T00:01:00", canceled.Error);
+        Assert.Equal(JobStatus.Canceled, (await Engine.GetAsync(jobs[deleted.Id]))!.Status);
+        Assert.Equal(JobStatus.Waiting, (await Engine.GetAsync(jobs[kept.Id]))!.Status);
+
+        // Once its tick has come, the job belongs to that tick: disabling leaves it alone.
+        Clock.AdvanceTo(Utc(2026, 1, 1, 0, 1));
+        await Schedules.DisableAsync(kept.Id);
+        Assert.Equal(JobStatus.Waiting, (await Engine.GetAsync(jobs[kept.Id]))!.Status);
+        Fires.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task Ticks_of_many_schedules_go_in_pipelined_batches_and_each_makes_one_job()
+    {
+        await StartSchedulerAsync(SchedulerSettings with { SubmitBatchSize = 3 });
+        var ids = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            ids.Add((await Schedules.CreateAsync(Spec($"s{i}", "*/5 * * * *"))).Id);
+        }
+
+        Clock.AdvanceTo(Utc(2026, 1, 1, 0, 5));
+        var fired = Fires.ReceiveN(10).Cast<ScheduleFired>().ToList();
+
+        Assert.Equal(ids.Order(), fired.Select(f => f.ScheduleId).Order());
+        Assert.All(fired, f => Assert.True(f.Created));
+        Assert.Equal(10, fired.Select(f => f.JobId).Distinct().Count());
+        foreach (var f in fired)
+        {
+            Assert.Equal(f.JobId, (await JobOfTickAsync(f.ScheduleId, Utc(2026, 1, 1, 0, 5)))!.Id);
+        }
+    }
+
+    [Fact]
     public async Task Spring_forward_fires_once_after_the_gap_in_berlin_and_new_york()
     {
         Clock.AdvanceTo(Utc(2026, 3, 6, 12, 0));
@@ -240,6 +346,63 @@ public abstract class SchedulerFiringTests(ITestOutputHelper output, EngineBacke
         Fires.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
 
+    [Fact]
+    public async Task Events_covered_by_a_snapshot_are_deleted_and_recovery_from_what_is_left_gives_the_same_schedules()
+    {
+        const string PersistenceId = "scheduler.scheduler";
+        var settings = SchedulerSettings with { SnapshotEvery = 1 }; // a snapshot every 2 x schedules = 4 events
+        await StartSchedulerAsync(settings);
+        var a = await Schedules.CreateAsync(Spec("a", "*/5 * * * *"));
+        var b = await Schedules.CreateAsync(Spec("b", "*/10 * * * *"));
+        await ExpectSequenceAsync(
+        [
+            (a.Id, Utc(2026, 1, 1, 0, 5)), (a.Id, Utc(2026, 1, 1, 0, 10)), (b.Id, Utc(2026, 1, 1, 0, 10)), (a.Id, Utc(2026, 1, 1, 0, 15)),
+            (a.Id, Utc(2026, 1, 1, 0, 20)), (b.Id, Utc(2026, 1, 1, 0, 20)), (a.Id, Utc(2026, 1, 1, 0, 25)),
+        ]);
+        var persistence = Sys.GetExtension<Persistence.PersistenceExtension>();
+        var highest = await persistence.Journal.ReadHighestSequenceNrAsync(PersistenceId);
+        long snapshotAt = 0;
+        await AwaitAssertAsync(async () =>
+        {
+            var latest = await persistence.SnapshotStore.LoadAsync(PersistenceId, Persistence.Snapshots.SnapshotSelectionCriteria.Latest);
+            snapshotAt = latest!.Metadata.SequenceNr;
+            Assert.True(snapshotAt > 4, $"the latest snapshot is at {snapshotAt}");
+            Assert.Empty(await ReplayAsync(persistence, PersistenceId, 1, snapshotAt)); // the events it covers are gone
+            Assert.Null(await persistence.SnapshotStore.LoadAsync(PersistenceId, Persistence.Snapshots.SnapshotSelectionCriteria.UpTo(snapshotAt - 1)));
+        });
+        Assert.True((await ReplayAsync(persistence, PersistenceId, 1, long.MaxValue)).Count <= 4);
+        Assert.Equal(highest, await persistence.Journal.ReadHighestSequenceNrAsync(PersistenceId));
+        var before = Shown(await Schedules.ListAsync(preview: 3));
+        await StopSchedulerAsync();
+
+        // The fence does not depend on the deleted events: a writer that recovered before the trim is still rejected.
+        var stale = new SchedulerLeaseTaken { At = Clock.GetUtcNow(), Node = "stale-node", Until = Utc(2026, 1, 1, 2, 0) };
+        var rejected = await persistence.Journal.WriteAsync([new Persistence.Journal.AtomicWrite(PersistenceId, [persistence.Serializer.ToSerializedEvent(2, stale)], null)]);
+        Assert.False(rejected[0].IsWritten);
+
+        await StartSchedulerAsync(settings);
+        Assert.Equal(before, Shown(await Schedules.ListAsync(preview: 3)));
+        Clock.AdvanceTo(Utc(2026, 1, 1, 0, 30));
+        var next = Fires.ReceiveN(2).Cast<ScheduleFired>().ToList();
+        Assert.Equal(new[] { a.Id, b.Id }.Order(), next.Select(f => f.ScheduleId).Order());
+        Assert.All(next, f => Assert.True(f.Created && f.Tick == Utc(2026, 1, 1, 0, 30)));
+        Fires.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        static List<string> Shown(IReadOnlyList<ScheduleInfo> schedules) =>
+            [.. schedules.Select(s => $"{s.Id} {s.Definition} {s.Enabled} {s.LastFire} {string.Join(",", s.NextFires)}")];
+    }
+
+    private static async Task<List<Persistence.Journal.StoredEvent>> ReplayAsync(Persistence.PersistenceExtension persistence, string persistenceId, long from, long to)
+    {
+        var events = new List<Persistence.Journal.StoredEvent>();
+        await foreach (var e in persistence.Journal.ReplayAsync(persistenceId, from, to, long.MaxValue))
+        {
+            events.Add(e);
+        }
+
+        return events;
+    }
+
     [Theory]
     [InlineData(MisfirePolicy.FireOnceNow)]
     [InlineData(MisfirePolicy.Skip)]
@@ -302,3 +465,5 @@ public abstract class SchedulerFiringTests(ITestOutputHelper output, EngineBacke
 public sealed class SchedulerFiringTestsOnInMemory(ITestOutputHelper output) : SchedulerFiringTests(output, EngineBackend.InMemory);
 
 public sealed class SchedulerFiringTestsOnSqlite(ITestOutputHelper output) : SchedulerFiringTests(output, EngineBackend.Sqlite);
+
+public sealed class SchedulerFiringTestsOnPostgreSql(ITestOutputHelper output) : SchedulerFiringTests(output, EngineBackend.PostgreSql);

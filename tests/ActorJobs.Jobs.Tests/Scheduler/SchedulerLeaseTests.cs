@@ -73,3 +73,5 @@ public abstract class SchedulerLeaseTests(ITestOutputHelper output, EngineBacken
 public sealed class SchedulerLeaseTestsOnInMemory(ITestOutputHelper output) : SchedulerLeaseTests(output, EngineBackend.InMemory);
 
 public sealed class SchedulerLeaseTestsOnSqlite(ITestOutputHelper output) : SchedulerLeaseTests(output, EngineBackend.Sqlite);
+
+public sealed class SchedulerLeaseTestsOnPostgreSql(ITestOutputHelper output) : SchedulerLeaseTests(output, EngineBackend.PostgreSql);

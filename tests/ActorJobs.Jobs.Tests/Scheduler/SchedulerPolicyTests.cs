@@ -103,11 +103,29 @@ public abstract class SchedulerPolicyTests(ITestOutputHelper output, EngineBacke
         Assert.Equal("misfire.maxCatchUp", (await Rejected(Spec("catch", "@daily", misfire: new MisfireSettings { MaxCatchUp = 0 }))).Field);
         Assert.Equal("overlap", (await Rejected(Spec("overlap", "@daily", overlap: (OverlapPolicy)9))).Field);
         Assert.Equal("template", (await Rejected(Spec("none", "@daily") with { Template = null! })).Field);
+        var queue = await Rejected(Spec("queue", "@daily") with { Template = new ScheduleTemplate { Type = "parked", Queue = "nowhere" } });
+        Assert.Equal("template.queue: 'nowhere' is not a queue; known queues: compute, download, maintenance, parked, work.", queue.Message);
         Assert.Equal("preview", (await Assert.ThrowsAsync<JobValidationException>(() => Schedules.GetAsync("taken", preview: 1001))).Field);
 
         var missing = await Assert.ThrowsAsync<JobCommandRejectedException>(() => Schedules.DisableAsync("no-such-id"));
         Assert.Equal("Schedule no-such-id does not exist.", missing.Message);
         Assert.Single(await Schedules.ListAsync());
+    }
+
+    [Fact]
+    public async Task A_template_can_pick_a_queue_and_its_jobs_run_there()
+    {
+        await StartSchedulerAsync();
+        var schedule = await Schedules.CreateAsync(Spec("elsewhere", "*/5 * * * *") with { Template = new ScheduleTemplate { Type = "parked", Queue = "download" } });
+        var plain = await Schedules.CreateAsync(Spec("plain", "*/5 * * * *"));
+        Assert.Equal(("download", null), (schedule.Definition.Queue, plain.Definition.Queue));
+
+        Clock.AdvanceTo(Utc(2026, 1, 1, 0, 5));
+        var fired = Fires.ReceiveN(2).Cast<ScheduleFired>().ToDictionary(f => f.ScheduleId, f => f.JobId);
+
+        // "parked" jobs wait on their paused queue; the template's queue runs them.
+        Assert.Equal("download", ExpectEvent(fired[schedule.Id], "job.completed").Queue);
+        Assert.Equal(("parked", JobStatus.Waiting), (await Engine.GetAsync(fired[plain.Id])) is { } job ? (job.Queue, job.Status) : default);
     }
 
     [Fact]
@@ -144,3 +162,5 @@ public abstract class SchedulerPolicyTests(ITestOutputHelper output, EngineBacke
 public sealed class SchedulerPolicyTestsOnInMemory(ITestOutputHelper output) : SchedulerPolicyTests(output, EngineBackend.InMemory);
 
 public sealed class SchedulerPolicyTestsOnSqlite(ITestOutputHelper output) : SchedulerPolicyTests(output, EngineBackend.Sqlite);
+
+public sealed class SchedulerPolicyTestsOnPostgreSql(ITestOutputHelper output) : SchedulerPolicyTests(output, EngineBackend.PostgreSql);

@@ -58,6 +58,24 @@ public sealed class SchedulerStateTests
     }
 
     [Fact]
+    public void A_schedule_created_before_templates_had_a_queue_reads_with_no_queue_and_one_with_a_queue_keeps_it()
+    {
+        var serializer = new EventSerializer().RegisterSchedulerEvents();
+        var old = new ScheduleCreated { At = T0, ScheduleId = "s1", Definition = Daily };
+        var payload = serializer.ToSerializedEvent(1, old).Payload;
+        var json = System.Text.Encoding.UTF8.GetString(payload.Span);
+        Assert.DoesNotContain("\"queue\":\"", json, StringComparison.Ordinal);
+        var withoutQueue = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+        ((System.Text.Json.Nodes.JsonObject)withoutQueue["definition"]!).Remove("queue");
+        var stored = new StoredEvent("scheduler.x", 1, "schedule.created.v1", System.Text.Encoding.UTF8.GetBytes(withoutQueue.ToJsonString()), T0, null, []);
+        Assert.Null(((ScheduleCreated)serializer.DeserializeEvent(stored)).Definition.Queue);
+
+        SchedulerEvent picked = new ScheduleCreated { At = T0, ScheduleId = "s2", Definition = Daily with { Queue = "reports" } };
+        var serialized = serializer.ToSerializedEvent(1, picked);
+        Assert.Equal(picked, serializer.DeserializeEvent(new StoredEvent("scheduler.x", 1, serialized.Manifest, serialized.Payload, T0, null, [])));
+    }
+
+    [Fact]
     public void Events_and_snapshots_round_trip_under_their_stable_manifests()
     {
         var serializer = new EventSerializer().RegisterSchedulerEvents().RegisterSchedulerEvents();

@@ -31,7 +31,8 @@ public abstract class SchedulerTestKit(ITestOutputHelper output, EngineBackend b
         ResultTtl = TimeSpan.FromDays(400),
     };
 
-    protected virtual SchedulerSettings SchedulerSettings => new() { LeaseDuration = TimeSpan.FromHours(1), RestartDelay = TimeSpan.FromSeconds(1) };
+    /// <summary>Fires at the tick (no fire-ahead), so tests see each fire at its tick; the default is tested on its own.</summary>
+    protected virtual SchedulerSettings SchedulerSettings => new() { LeaseDuration = TimeSpan.FromHours(1), RestartDelay = TimeSpan.FromSeconds(1), FireAhead = TimeSpan.Zero };
 
     protected override JobCatalogBuilder Configure(JobCatalogBuilder builder) => base.Configure(builder)
         .AddQueue("parked", 1)
