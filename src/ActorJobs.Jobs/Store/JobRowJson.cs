@@ -12,9 +12,10 @@ namespace ActorJobs.Jobs.Store;
 /// <remarks>
 /// Every job transition writes this JSON and every claim reads it, so it is written and read by hand
 /// (<see cref="Write"/>, <see cref="TryRead"/>) rather than through the reflection serializer, which cost a fifth of
-/// the engine's CPU. The text is exactly what <see cref="JsonSerializer"/> writes with <see cref="Options"/> (a test
-/// holds the two to it), so rows written before and after read the same; a row the hand-written reader does not
-/// expect (other casing, numbers as strings, unknown fields) is read by the serializer.
+/// the engine's CPU. The text is what <see cref="JsonSerializer"/> writes with <see cref="Options"/>, less the optional
+/// properties that are null (a test holds the two to it), so rows written before and after read the same either way;
+/// a row the hand-written reader does not expect (other casing, numbers as strings, unknown fields) is read by the
+/// serializer.
 /// </remarks>
 internal static partial class JobRowJson
 {

@@ -5,20 +5,40 @@ using ActorJobs.Jobs.Store;
 
 namespace ActorJobs.Jobs.Tests.JobRows;
 
-/// <summary>The hand-written row JSON must be the serializer's, byte for byte, both ways, so old and new rows mix.</summary>
+/// <summary>The hand-written row JSON must be the serializer's (less optional nulls), both ways, so old and new rows mix.</summary>
 public sealed class JobRowJsonTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 3, 29, 1, 59, 58, 123, TimeSpan.Zero);
 
     public static TheoryData<string> Cases => [.. States().Keys];
 
+    private static readonly string[] Optional =
+        ["owner", "idempotencyKey", "progressDetails", "result", "error", "checkpoint", "leaseOwner", "startedAt", "finishedAt"];
+
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Writes_what_the_serializer_writes(string name)
+    public void Writes_what_the_serializer_writes_less_the_optional_nulls(string name)
+    {
+        var state = States()[name];
+        var expected = JsonSerializer.Serialize(state, JobRowJson.Options);
+        foreach (var property in Optional)
+        {
+            // None of these is first, and the names are plain ASCII, so the serializer wrote exactly this for a null.
+            expected = expected.Replace($",\"{property}\":null", "", StringComparison.Ordinal);
+        }
+
+        Assert.Equal(expected, JobRowJson.Serialize(state));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Reads_what_it_wrote(string name)
     {
         var state = States()[name];
 
-        Assert.Equal(JsonSerializer.Serialize(state, JobRowJson.Options), JobRowJson.Serialize(state));
+        Assert.True(JobRowJson.TryRead(Encoding.UTF8.GetBytes(JobRowJson.Serialize(state)), out var read));
+        Assert.Equal(JsonSerializer.Serialize(state, JobRowJson.Options), JsonSerializer.Serialize(read, JobRowJson.Options));
+        Assert.Equal(JsonSerializer.Serialize(state, JobRowJson.Options), JsonSerializer.Serialize(JsonSerializer.Deserialize<JobState>(JobRowJson.Serialize(state), JobRowJson.Options), JobRowJson.Options));
     }
 
     [Theory]
