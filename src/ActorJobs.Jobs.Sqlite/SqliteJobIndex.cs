@@ -5,6 +5,7 @@ using ActorJobs.Persistence.Journal;
 using ActorJobs.Persistence.Sqlite;
 using ActorJobs.Persistence.Sqlite.Projections;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace ActorJobs.Jobs.Sqlite;
 
@@ -88,26 +89,67 @@ public sealed partial class SqliteJobIndex : IJobIndex
     }
 
     /// <inheritdoc />
+    /// <remarks>Every claim runs this and the next one: on the journal's readers, prepared once, the state read as UTF-8.</remarks>
     public Task<IReadOnlyList<JobState>> SelectDueAsync(string queue, DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(queue);
-        using var connection = _journal.OpenReadConnection();
-        using var command = Command(connection, JobIndexQueries.SelectDue);
-        command.Parameters.AddWithValue("$queue", queue);
-        command.Parameters.AddWithValue("$now", JournalTimestamp.ToUnixMicroseconds(now));
-        command.Parameters.AddWithValue("$limit", Math.Max(0, limit));
-        return Task.FromResult<IReadOnlyList<JobState>>(ReadStates(command));
+        var reader = _journal.RentReader();
+        var failed = true;
+        sqlite3_stmt? statement = null;
+        try
+        {
+            statement = reader.Prepared(JobIndexQueries.SelectDue, "$queue", "$now", "$limit");
+            reader.BindText(statement, 1, queue);
+            reader.BindInt64(statement, 2, JournalTimestamp.ToUnixMicroseconds(now));
+            reader.BindInt64(statement, 3, Math.Max(0, limit));
+            var states = new List<JobState>();
+            while (reader.Step(statement))
+            {
+                // For a text column, column_blob gives its UTF-8 bytes as stored.
+                states.Add(JobRowJson.Deserialize(raw.sqlite3_column_blob(statement, 0)));
+            }
+
+            failed = false;
+            return Task.FromResult<IReadOnlyList<JobState>>(states);
+        }
+        finally
+        {
+            if (statement is not null)
+            {
+                SqliteReader.Reset(statement);
+            }
+
+            _journal.ReturnReader(reader, failed);
+        }
     }
 
     /// <inheritdoc />
     public Task<DateTimeOffset?> NextDueAfterAsync(string queue, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(queue);
-        using var connection = _journal.OpenReadConnection();
-        using var command = Command(connection, JobIndexQueries.SelectNextDueAfter);
-        command.Parameters.AddWithValue("$queue", queue);
-        command.Parameters.AddWithValue("$now", JournalTimestamp.ToUnixMicroseconds(now));
-        return Task.FromResult(command.ExecuteScalar() is long next ? JournalTimestamp.FromUnixMicroseconds(next) : (DateTimeOffset?)null);
+        var reader = _journal.RentReader();
+        var failed = true;
+        sqlite3_stmt? statement = null;
+        try
+        {
+            statement = reader.Prepared(JobIndexQueries.SelectNextDueAfter, "$queue", "$now");
+            reader.BindText(statement, 1, queue);
+            reader.BindInt64(statement, 2, JournalTimestamp.ToUnixMicroseconds(now));
+            DateTimeOffset? next = reader.Step(statement) && raw.sqlite3_column_type(statement, 0) != raw.SQLITE_NULL
+                ? JournalTimestamp.FromUnixMicroseconds(raw.sqlite3_column_int64(statement, 0))
+                : null;
+            failed = false;
+            return Task.FromResult(next);
+        }
+        finally
+        {
+            if (statement is not null)
+            {
+                SqliteReader.Reset(statement);
+            }
+
+            _journal.ReturnReader(reader, failed);
+        }
     }
 
     /// <inheritdoc />

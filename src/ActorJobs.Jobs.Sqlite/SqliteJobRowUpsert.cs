@@ -73,7 +73,7 @@ internal sealed class SqliteJobRowUpsert : IDisposable
         {
             _stateBuffer.ResetWrittenCount();
             _stateWriter.Reset();
-            JsonSerializer.Serialize(_stateWriter, state, JobRowJson.Options);
+            JobRowJson.Write(_stateWriter, state);
             _stateWriter.Flush();
 
             Text(0, state.Id);

@@ -20,6 +20,7 @@ internal sealed class SqliteReader : IDisposable
     private sqlite3_stmt? _selectEventRange;
     private sqlite3_stmt? _selectHighest;
     private sqlite3_stmt? _selectLatestSnapshot;
+    private Dictionary<string, sqlite3_stmt>? _other;
     private RepeatedText _manifest;
     private RepeatedText _writerId;
 
@@ -86,6 +87,29 @@ internal sealed class SqliteReader : IDisposable
         return statement;
     }
 
+    /// <summary>
+    /// Another store's query (the job index's claim reads), prepared on this connection the first time it is asked
+    /// for and kept while the reader lives. Bind it by position, step it, and <see cref="Reset"/> it before the reader
+    /// goes back to the pool.
+    /// </summary>
+    public sqlite3_stmt Prepared(string sql, params ReadOnlySpan<string> parameters)
+    {
+        _other ??= new Dictionary<string, sqlite3_stmt>(StringComparer.Ordinal);
+        if (!_other.TryGetValue(sql, out var statement))
+        {
+            statement = Prepare(sql, parameters);
+            _other[sql] = statement;
+        }
+
+        return statement;
+    }
+
+    /// <summary>Binds a text parameter by position.</summary>
+    public void BindText(sqlite3_stmt statement, int position, string value) => Check(raw.sqlite3_bind_text16(statement, position, value));
+
+    /// <summary>Binds an integer parameter by position.</summary>
+    public void BindInt64(sqlite3_stmt statement, int position, long value) => Check(raw.sqlite3_bind_int64(statement, position, value));
+
     /// <summary>Advances <paramref name="statement"/>: true on a row, false when done; throws on an error.</summary>
     public bool Step(sqlite3_stmt statement)
     {
@@ -111,6 +135,11 @@ internal sealed class SqliteReader : IDisposable
         _selectEventRange?.Dispose();
         _selectHighest?.Dispose();
         _selectLatestSnapshot?.Dispose();
+        foreach (var statement in _other?.Values ?? Enumerable.Empty<sqlite3_stmt>())
+        {
+            statement.Dispose();
+        }
+
         _connection.Dispose();
     }
 

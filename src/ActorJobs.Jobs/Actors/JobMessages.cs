@@ -21,6 +21,9 @@ public sealed record JobCommandReply(JobState? State, JobRejection? Rejection, b
 /// <summary>From a QueueActor: run this claimed job on that worker.</summary>
 internal sealed record RunClaimedJob(JobState Job, IActorRef Worker, IActorRef Queue);
 
+/// <summary>From a QueueActor: the jobs of one claim, each with its worker, in one message rather than one each.</summary>
+internal sealed record RunClaimedJobs(IReadOnlyList<RunClaimedJob> Jobs);
+
 /// <summary>From a JobActor to its worker: start the attempt.</summary>
 internal sealed record StartAttempt(JobState Job, IActorRef JobActor);
 

@@ -25,6 +25,13 @@ internal sealed partial class JobRegion : ReceiveActor, IWithTimers
     {
         _runtime = runtime;
         Receive<RunClaimedJob>(Run);
+        Receive<RunClaimedJobs>(claim =>
+        {
+            foreach (var run in claim.Jobs)
+            {
+                Run(run);
+            }
+        });
         Receive<JobCommandEnvelope>(Route);
         Receive<Terminated>(OnTerminated);
         Receive<Passivate>(passivate =>

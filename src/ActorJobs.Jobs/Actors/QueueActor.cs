@@ -182,6 +182,7 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
     private void OnClaimed(ClaimResult result)
     {
         _claiming = false;
+        var runs = new List<RunClaimedJob>(result.Jobs.Count);
         foreach (var job in result.Jobs)
         {
             if (!_idle.TryPop(out var worker))
@@ -194,7 +195,12 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
             var record = _workers[worker];
             record.CurrentJob = job.Id;
             record.BusySince = Now;
-            _runtime.Region.Tell(new RunClaimedJob(job, worker, Self));
+            runs.Add(new RunClaimedJob(job, worker, Self));
+        }
+
+        if (runs.Count > 0)
+        {
+            _runtime.Region.Tell(new RunClaimedJobs(runs));
         }
 
         AnswerPauseRequests();

@@ -20,6 +20,11 @@ internal sealed partial class WorkerActor : ReceiveActor, IWithTimers
     private Attempt? _attempt;
     private long _attemptCounter;
 
+    // When the timeout timer fires, if it is set. One timer serves attempt after attempt (a no-op job would otherwise
+    // start and cancel a timer each): it is moved only for an attempt due before it fires, and when it fires before
+    // the running attempt is due it is set again for that attempt.
+    private DateTimeOffset? _timeoutDueAt;
+
     public WorkerActor(JobRuntime runtime, IActorRef queue)
     {
         _runtime = runtime;
@@ -28,13 +33,23 @@ internal sealed partial class WorkerActor : ReceiveActor, IWithTimers
         Receive<StopAttempt>(stop => Stop(stop.JobId, stop.Reason));
         Receive<AbandonAttempt>(abandon => Abandon(abandon.JobId));
         Receive<HandlerEnded>(Ended);
-        Receive<AttemptTimedOut>(timedOut =>
+        Receive<TimeoutDue>(_ =>
         {
-            if (_attempt is { } attempt && attempt.Number == timedOut.Number)
+            _timeoutDueAt = null;
+            if (_attempt is not { } attempt)
             {
-                Stop(attempt.Job.Id, StopReason.Timeout);
-                Timers.StartSingleTimer(GraceTimer, new GraceEnded(attempt.Number), _runtime.Settings.TimeoutGracePeriod);
+                return;
             }
+
+            var now = _runtime.Clock.GetUtcNow();
+            if (now < attempt.Deadline)
+            {
+                SetTimeout(attempt.Deadline, now);
+                return;
+            }
+
+            Stop(attempt.Job.Id, StopReason.Timeout);
+            Timers.StartSingleTimer(GraceTimer, new GraceEnded(attempt.Number), _runtime.Settings.TimeoutGracePeriod);
         });
         Receive<GraceEnded>(grace =>
         {
@@ -63,7 +78,8 @@ internal sealed partial class WorkerActor : ReceiveActor, IWithTimers
         // The lease runs from the claim. If it lapsed before the handler could start (this node stalled or was frozen for
         // longer than the lease), another node may have rescued the job and run it, or finished it, meanwhile: starting
         // now would run it beside or after that one. Give the attempt up; the lease's expiry ends it as a crash.
-        if (start.Job.StartedAt is { } claimedAt && _runtime.Clock.GetUtcNow() >= claimedAt + _runtime.Settings.LeaseDuration)
+        var now = _runtime.Clock.GetUtcNow();
+        if (start.Job.StartedAt is { } claimedAt && now >= claimedAt + _runtime.Settings.LeaseDuration)
         {
             LogLeaseLapsedBeforeStart(_runtime.Logger, start.Job.Id, _runtime.Settings.LeaseDuration);
             start.JobActor.Tell(new LeaseLost(start.Job.Id));
@@ -73,7 +89,8 @@ internal sealed partial class WorkerActor : ReceiveActor, IWithTimers
 
         var number = ++_attemptCounter;
         var cancellation = new CancellationTokenSource();
-        var attempt = new Attempt(number, start.Job, start.JobActor, cancellation);
+        var deadline = start.Job.Timeout >= DateTimeOffset.MaxValue - now ? DateTimeOffset.MaxValue : now + start.Job.Timeout;
+        var attempt = new Attempt(number, start.Job, start.JobActor, cancellation, deadline);
         _attempt = attempt;
         var self = Self;
         var jobActor = start.JobActor;
@@ -86,7 +103,7 @@ internal sealed partial class WorkerActor : ReceiveActor, IWithTimers
             logger,
             cancellation.Token);
         attempt.Context = context;
-        Timers.StartSingleTimer(TimeoutTimer, new AttemptTimedOut(number), start.Job.Timeout);
+        SetTimeout(deadline, now);
 
         Func<IJobHandler>? createHandler = _runtime.Catalog.Types.TryGetValue(start.Job.Type, out var registration) ? registration.CreateHandler : null;
         Task.Run(async () =>
@@ -108,6 +125,17 @@ internal sealed partial class WorkerActor : ReceiveActor, IWithTimers
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
+    }
+
+    private void SetTimeout(DateTimeOffset deadline, DateTimeOffset now)
+    {
+        if (_timeoutDueAt is { } due && due <= deadline && Timers.IsTimerActive(TimeoutTimer))
+        {
+            return;
+        }
+
+        _timeoutDueAt = deadline;
+        Timers.StartSingleTimer(TimeoutTimer, TimeoutDue.Instance, deadline - now);
     }
 
     private void Stop(string jobId, StopReason reason)
@@ -178,8 +206,8 @@ internal sealed partial class WorkerActor : ReceiveActor, IWithTimers
     private void Free(bool succeeded)
     {
         // The source is not disposed: an abandoned handler may still hold its token.
+        // The timeout timer stays set for the next attempt; fired with none running, it does nothing.
         _attempt = null;
-        Timers.Cancel(TimeoutTimer);
         Timers.Cancel(GraceTimer);
         _queue.Tell(new WorkerFreed(Self, succeeded));
     }
@@ -190,9 +218,11 @@ internal sealed partial class WorkerActor : ReceiveActor, IWithTimers
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Job {JobId}: the handler did not stop within {Grace} after its timeout; its attempt is ended and the handler is left to finish on its own")]
     private static partial void LogAbandoned(ILogger logger, string jobId, TimeSpan grace);
 
-    private sealed class Attempt(long number, JobState job, IActorRef jobActor, CancellationTokenSource cancellation)
+    private sealed class Attempt(long number, JobState job, IActorRef jobActor, CancellationTokenSource cancellation, DateTimeOffset deadline)
     {
         public long Number { get; } = number;
+
+        public DateTimeOffset Deadline { get; } = deadline;
 
         public JobState Job { get; } = job;
 
@@ -208,7 +238,10 @@ internal sealed partial class WorkerActor : ReceiveActor, IWithTimers
 
     private sealed record HandlerEnded(long Number, object? Result, Exception? Exception, bool Canceled);
 
-    private sealed record AttemptTimedOut(long Number);
+    private sealed record TimeoutDue
+    {
+        public static readonly TimeoutDue Instance = new();
+    }
 
     private sealed record GraceEnded(long Number);
 }
