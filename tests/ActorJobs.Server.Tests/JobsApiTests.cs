@@ -48,6 +48,18 @@ public sealed class JobsApiTests(ApiServer server)
     }
 
     [Fact]
+    public async Task A_submit_may_pick_a_queue_other_than_its_types_and_an_unknown_one_is_400_naming_queue()
+    {
+        var job = await SubmitAsync(new { type = "noop", queue = "test-held", notBefore = "2099-01-01T00:00:00Z" });
+        Assert.Equal("test-held", job.Queue);
+        Assert.Equal("test-held", (await ApiServer.ReadAsync<JobDto>(await server.Admin.GetAsync($"jobs/{job.Id}"))).Queue);
+
+        var bad = await ApiServer.PostJsonAsync(server.Admin, $"jobs?{Q}", new { type = "noop", queue = "no-such-queue" });
+        await ProblemAssert.IsAsync(bad, HttpStatusCode.BadRequest, "queue");
+        Assert.Equal(1, (await ApiServer.ReadAsync<JobPageDto>(await server.Admin.GetAsync($"jobs?{Q}"))).Total);
+    }
+
+    [Fact]
     public async Task A_second_submit_with_the_same_idempotency_key_answers_200_with_the_first_job()
     {
         var body = new { type = "noop", idempotencyKey = "once", notBefore = "2099-01-01T00:00:00Z" };

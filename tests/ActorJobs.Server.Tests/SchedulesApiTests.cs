@@ -17,7 +17,7 @@ public sealed class SchedulesApiTests(ApiServer server)
             name = "nightly",
             cron = "30 2 * * *",
             timeZone = "Europe/Berlin",
-            job = new { type = "test.counted", @params = new { count = 3 }, priority = "high", notBeforeOffsetSeconds = 60 },
+            job = new { type = "test.counted", @params = new { count = 3 }, priority = "high", notBeforeOffsetSeconds = 60, queue = "test-held" },
             overlap = "skip-if-running",
             misfire = "catch-up",
             catchUpWindowSeconds = 7200,
@@ -32,6 +32,7 @@ public sealed class SchedulesApiTests(ApiServer server)
         Assert.Equal(7200, schedule.CatchUpWindowSeconds);
         Assert.Equal(8, schedule.Job.Priority!.Value.GetInt32());
         Assert.Equal(60, schedule.Job.NotBeforeOffsetSeconds);
+        Assert.Equal("test-held", schedule.Job.Queue);
         Assert.Equal(3, schedule.Job.Params!.Value.GetProperty("count").GetInt32());
         Assert.True(schedule.Enabled);
         Assert.Equal(5, schedule.NextFires.Count);
@@ -92,7 +93,7 @@ public sealed class SchedulesApiTests(ApiServer server)
     [InlineData("""{"name":"x","job":{"type":"noop"}}""", "cron")]
     [InlineData("""{"cron":"0 3 * * *","job":{"type":"noop"}}""", "name")]
     [InlineData("""{"name":"x\u0007y","cron":"0 3 * * *","job":{"type":"noop"}}""", "name")]
-    [InlineData("""{"name":"x","cron":"0 3 * * *","job":{"type":"noop","queue":"compute"}}""", "job.queue")]
+    [InlineData("""{"name":"x","cron":"0 3 * * *","job":{"type":"noop","queue":"no-such-queue"}}""", "job.queue")]
     public async Task A_bad_schedule_is_400_naming_the_field_and_nothing_is_created(string body, string field)
     {
         var tenant = "sched-bad-" + Guid.NewGuid().ToString("N")[..8];

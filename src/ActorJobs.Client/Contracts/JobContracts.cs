@@ -35,6 +35,9 @@ public sealed record SubmitJobRequest
 
     /// <summary>Who submits it (a user or service id).</summary>
     public string? Owner { get; init; }
+
+    /// <summary>A queue other than its type's group's queue (it must exist).</summary>
+    public string? Queue { get; init; }
 }
 
 /// <summary>POST /jobs/bulk: many jobs in one request; all are checked before any is created.</summary>

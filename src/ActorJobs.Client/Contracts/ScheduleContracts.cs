@@ -44,6 +44,9 @@ public sealed record ScheduleTemplateDto
 
     /// <summary>When set, each job may not start before its tick plus this many seconds (a delayed start).</summary>
     public double? NotBeforeOffsetSeconds { get; init; }
+
+    /// <summary>A queue other than the type's group's queue (it must exist); null: the type's.</summary>
+    public string? Queue { get; init; }
 }
 
 /// <summary>A schedule as the API shows it.</summary>

@@ -34,6 +34,7 @@ internal static class ScheduleMapping
                 Type = job.Type ?? throw new JobValidationException("job.type", "is required: the id of a job type (GET /job-types lists them)"),
                 Params = SubmissionMapping.ParamsText(job.Params, "job.params"),
                 Priority = SubmissionMapping.Priority(job.Priority, "job.priority"),
+                Queue = job.Queue,
                 NotBeforeOffset = job.NotBeforeOffsetSeconds is { } offset
                     ? offset >= 0 && offset <= ScheduleDefinitions.MaxNotBeforeOffset.TotalSeconds
                         ? TimeSpan.FromSeconds(offset)
@@ -76,6 +77,7 @@ internal static class ScheduleMapping
                 Params = JsonText.Parse(definition.Params),
                 Priority = JsonSerializer.SerializeToElement(definition.Priority),
                 NotBeforeOffsetSeconds = definition.NotBeforeOffset?.TotalSeconds,
+                Queue = definition.Queue,
             },
             Misfire = definition.Misfire,
             CatchUpWindowSeconds = definition.CatchUpWindow.TotalSeconds,

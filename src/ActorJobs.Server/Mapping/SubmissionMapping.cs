@@ -28,6 +28,7 @@ internal static class SubmissionMapping
                 ? throw new JobValidationException(prefix + "maxRetries", $"{retries} is out of range; use 0 to {RetryPolicy.MaxRetriesLimit}")
                 : request.MaxRetries,
             Resources = request.Resources,
+            Queue = request.Queue,
         };
     }
 
