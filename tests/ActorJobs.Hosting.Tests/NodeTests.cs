@@ -164,6 +164,16 @@ public sealed class NodeTests
     }
 
     [Fact]
+    public void The_hosts_shutdown_timeout_leaves_room_for_the_drain()
+    {
+        using var host = TestHost.Build(null, new Dictionary<string, string?> { ["ActorJobs:Engine:ShutdownDrainSeconds"] = "60" }, TestHost.NewDirectory(), out _);
+
+        var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HostOptions>>().Value;
+
+        Assert.Equal(TimeSpan.FromSeconds(75), options.ShutdownTimeout);
+    }
+
+    [Fact]
     public async Task A_declared_schedule_that_is_invalid_stops_the_host_with_the_field()
     {
         var directory = TestHost.NewDirectory();
