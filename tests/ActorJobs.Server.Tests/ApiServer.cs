@@ -145,6 +145,7 @@ public sealed class ApiServer : IAsyncLifetime, IAsyncDisposable
             client.Dispose();
         }
 
+        // For diagnosing a failed run: SERVER_TESTS_LOG=/tmp/file.txt dotnet test keeps what the node logged.
         if (Environment.GetEnvironmentVariable("SERVER_TESTS_LOG") is { } logFile)
         {
             await File.WriteAllLinesAsync(logFile, Logs.Lines.Select(l => $"{l.Level} {l.Category}: {l.Message}"));
