@@ -200,20 +200,38 @@ public sealed partial class PostgreSqlJobIndex
     {
         ArgumentNullException.ThrowIfNull(queue);
         await using var connection = await _journal.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, JobIndexQueries.UpsertQueuePaused);
-        command.Parameters.Add(new NpgsqlParameter<string>("name", queue));
-        command.Parameters.Add(new NpgsqlParameter<bool>("paused", paused));
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var batch = new NpgsqlBatch(connection, transaction))
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(JobIndexQueries.LockQueueForPause) { Parameters = { new NpgsqlParameter<string>("name", queue) } });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(JobIndexQueries.UpsertQueuePaused)
+            {
+                Parameters = { new NpgsqlParameter<string>("name", queue), new NpgsqlParameter<bool>("paused", paused) },
+            });
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<IReadOnlyList<AtomicWriteResult>> ClaimInTransactionAsync(
         PostgreSqlWriteContext context, string queue, DateTimeOffset now, int limit, JobClaimDecision decide, CancellationToken cancellationToken)
     {
-        IReadOnlyList<JobState> candidates;
-        await using (var command = context.Command(JobIndexQueries.LockDueForClaim))
+        // Two statements in one round trip; under READ COMMITTED each takes its own snapshot, so the candidates' read
+        // comes after the queue lock and sees any pause committed while the claim waited for it.
+        var candidates = new List<JobState>();
+        await using (var batch = context.Batch())
         {
-            AddDueParameters(command.Parameters, queue, now, limit);
-            candidates = await ReadStatesAsync(command, cancellationToken).ConfigureAwait(false);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(JobIndexQueries.LockQueueForClaim) { Parameters = { new NpgsqlParameter<string>("queue", queue) } });
+            var lockDue = new NpgsqlBatchCommand(JobIndexQueries.LockDueForClaim);
+            AddDueParameters(lockDue.Parameters, queue, now, limit);
+            batch.BatchCommands.Add(lockDue);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the lock's one row
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                candidates.Add(JobRowJson.Deserialize(reader.GetString(0)));
+            }
         }
 
         if (candidates.Count == 0)

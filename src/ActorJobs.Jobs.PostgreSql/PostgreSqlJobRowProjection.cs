@@ -45,9 +45,15 @@ internal sealed class PostgreSqlJobRowProjection : PostgreSqlProjection<JobRowUp
         var versions = new long[count];
         var states = new string[count];
         var anyKey = false;
+        HashSet<string>? wake = null;
         for (var i = 0; i < count; i++)
         {
             var (state, lease) = rows[i];
+            if (WakeQueueOf(state) is { } queue)
+            {
+                (wake ??= new HashSet<string>(StringComparer.Ordinal)).Add(queue);
+            }
+
             ids[i] = state.Id;
             tenants[i] = state.Tenant;
             keys[i] = state.IdempotencyKey;
@@ -104,7 +110,25 @@ internal sealed class PostgreSqlJobRowProjection : PostgreSqlProjection<JobRowUp
                 new NpgsqlParameter<string[]>("states", NpgsqlDbType.Array | NpgsqlDbType.Json) { TypedValue = states },
             },
         });
+
+        if (wake is not null)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(JobIndexQueries.NotifyWork)
+            {
+                Parameters = { new NpgsqlParameter<string[]>("wake_queues", wake.Contains(JobEngine.WakeAllQueues) ? [JobEngine.WakeAllQueues] : [.. wake]) },
+            });
+        }
     }
+
+    /// <summary>
+    /// The queue another node should look at after this row is written, as the engine decides
+    /// for this node: a job's queue once it may be claimed (even if due later: the woken queue then learns when), or
+    /// every queue once a job gives its resources back.
+    /// </summary>
+    private static string? WakeQueueOf(JobState state) =>
+        state.Resources.Count > 0 && !state.Status.IsOwned() && state.Status != JobStatus.Waiting ? JobEngine.WakeAllQueues
+        : state.Status.IsClaimable() ? state.Queue
+        : null;
 
     /// <summary>
     /// One row per job (an upsert may not touch a row twice), the last state of each, sorted by id so two batches lock

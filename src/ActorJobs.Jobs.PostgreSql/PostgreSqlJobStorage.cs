@@ -15,9 +15,12 @@ namespace ActorJobs.Jobs.PostgreSql;
 /// </summary>
 public sealed class PostgreSqlJobStorage : IAsyncDisposable
 {
+    private readonly PostgreSqlPersistenceOptions _options;
+
     private PostgreSqlJobStorage(
-        PostgreSqlJournal journal, BatchingJournalWriter writer, PostgreSqlSnapshotStore snapshots, PostgreSqlJobIndex index, EventSerializer serializer)
+        PostgreSqlPersistenceOptions options, PostgreSqlJournal journal, BatchingJournalWriter writer, PostgreSqlSnapshotStore snapshots, PostgreSqlJobIndex index, EventSerializer serializer)
     {
+        _options = options;
         Journal = journal;
         Writer = writer;
         Snapshots = snapshots;
@@ -64,7 +67,7 @@ public sealed class PostgreSqlJobStorage : IAsyncDisposable
             snapshots = new PostgreSqlSnapshotStore(options);
             var index = new PostgreSqlJobIndex(journal);
             var writer = new BatchingJournalWriter(journal);
-            return new PostgreSqlJobStorage(journal, writer, snapshots, index, new EventSerializer().RegisterJobEvents());
+            return new PostgreSqlJobStorage(options, journal, writer, snapshots, index, new EventSerializer().RegisterJobEvents());
         }
         catch
         {
@@ -89,6 +92,13 @@ public sealed class PostgreSqlJobStorage : IAsyncDisposable
             new PostgreSqlPersistenceOptions { ConnectionString = connectionString, TimeProvider = timeProvider ?? TimeProvider.System },
             cancellationToken);
     }
+
+    /// <summary>
+    /// Starts waking <paramref name="engine"/>'s queues when other nodes make jobs claimable (LISTEN/NOTIFY), so an idle
+    /// node starts a job submitted elsewhere at once rather than at its next poll. Dispose the listener before the engine.
+    /// </summary>
+    public PostgreSqlWorkListener ListenForWork(JobEngine engine, Microsoft.Extensions.Logging.ILogger? logger = null) =>
+        PostgreSqlWorkListener.Start(_options.ConnectionString, engine, logger, _options.TimeProvider);
 
     /// <summary>Makes this storage the persistence of <paramref name="system"/>'s persistent actors.</summary>
     public PersistenceExtension UseOn(ActorSystem system, PersistenceSettings? settings = null) =>

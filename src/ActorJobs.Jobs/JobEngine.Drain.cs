@@ -53,16 +53,19 @@ public sealed partial class JobEngine
         var clock = _runtime.Clock;
         var atStart = await RunningCountAsync(CancellationToken.None).ConfigureAwait(false);
         var running = await WaitForRunningAsync(clock.GetUtcNow() + drainTime, cancellationToken).ConfigureAwait(false);
-        if (running == 0)
+        var outcome = new DrainOutcome(atStart, 0, 0);
+        if (running > 0)
         {
-            return new DrainOutcome(atStart, 0, 0);
+            var released = await _refs.Region.Ask<RunningJobsReleased>(ReleaseRunningJobs.Instance, _runtime.Settings.AskTimeout, CancellationToken.None).ConfigureAwait(false);
+
+            // A release frees its worker once it is durable; waiting for that keeps the store open until every release is written.
+            var left = await WaitForRunningAsync(clock.GetUtcNow() + _runtime.Settings.AskTimeout, CancellationToken.None).ConfigureAwait(false);
+            outcome = new DrainOutcome(atStart, released.Count, left);
         }
 
-        var released = await _refs.Region.Ask<RunningJobsReleased>(ReleaseRunningJobs.Instance, _runtime.Settings.AskTimeout, CancellationToken.None).ConfigureAwait(false);
-
-        // A release frees its worker once it is durable; waiting for that keeps the store open until every release is written.
-        var left = await WaitForRunningAsync(clock.GetUtcNow() + _runtime.Settings.AskTimeout, CancellationToken.None).ConfigureAwait(false);
-        return new DrainOutcome(atStart, released.Count, left);
+        // Log lines are written in batches; the last ones of finished and released jobs must reach the store before it closes.
+        await _runtime.LogWriter.Ask<LogsFlushed>(FlushLogsForDrain.Instance, _runtime.Settings.AskTimeout, CancellationToken.None).ConfigureAwait(false);
+        return outcome;
     }
 
     private async Task<int> WaitForRunningAsync(DateTimeOffset deadline, CancellationToken cancellationToken)

@@ -30,6 +30,9 @@ public sealed class JobCommandRejectedException(JobRejection rejection) : Invali
 /// </summary>
 public sealed partial class JobEngine : IAsyncDisposable
 {
+    /// <summary>The queue name in <see cref="WakeQueue"/> that means every queue.</summary>
+    public const string WakeAllQueues = "*";
+
     private const int MaxConflictRetries = 5;
 
     private readonly JobRuntime _runtime;
@@ -117,6 +120,22 @@ public sealed partial class JobEngine : IAsyncDisposable
         }
 
         return outcomes;
+    }
+
+    /// <summary>
+    /// A hint that jobs of <paramref name="queue"/> may have become claimable somewhere this node did not see (another
+    /// node submitted or released them): the queue tries a claim now instead of at its next poll. <c>*</c> or null
+    /// wakes every queue; a queue this node does not run is ignored.
+    /// </summary>
+    public void WakeQueue(string? queue)
+    {
+        foreach (var (name, actor) in _refs.Queues)
+        {
+            if (queue is null or WakeAllQueues || queue == name)
+            {
+                actor.Tell(new JobsAvailable(name));
+            }
+        }
     }
 
     /// <summary>One job, or null when it does not exist or belongs to another tenant.</summary>

@@ -161,6 +161,26 @@ public sealed class BuiltInJobTypeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_nodes_own_settings_in_the_environment_do_not_reach_the_process()
+    {
+        var name = $"ActorJobs__Storage__HostingTest{Guid.NewGuid():N}";
+        Environment.SetEnvironmentVariable(name, "Password=leaked");
+        try
+        {
+            var job = await RunAsync("shell", new { args = new[] { "-c", "env; echo end-of-env" } });
+
+            Assert.Equal(JobStatus.Completed, job.Status);
+            var logs = await TestHost.LogsAsync(Client, job.Id, l => l.Message == "end-of-env", _cancel.Token);
+            Assert.Contains(logs, l => l.Message.StartsWith("PATH=", StringComparison.Ordinal));
+            Assert.DoesNotContain(logs, l => l.Message.Contains("leaked", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(name, null);
+        }
+    }
+
+    [Fact]
     public async Task Cancel_kills_the_whole_process_tree()
     {
         var job = (await Client.SubmitAsync(new JobSubmission { Type = "shell", Params = """{"args":["-c","sleep 100 & echo child $!; wait"]}""" }, _cancel.Token)).State;

@@ -148,6 +148,22 @@ public sealed class NodeTests
     }
 
     [Fact]
+    public async Task With_the_scheduler_disabled_the_node_has_no_schedules_and_says_declared_ones_are_not_applied()
+    {
+        var logs = new CapturedLogs();
+        await using var host = await TestHost.StartAsync(
+            b =>
+            {
+                b.Services.AddLogging(l => l.AddProvider(logs));
+                b.AddSchedule("nightly", "0 3 * * *", "UTC", "noop");
+            },
+            new Dictionary<string, string?> { ["ActorJobs:Scheduler:Enabled"] = "false" });
+
+        Assert.Null(host.Node.Schedules);
+        Assert.Contains(logs.Lines, l => l.Contains("1 schedule(s) are declared but the scheduler is disabled", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_declared_schedule_that_is_invalid_stops_the_host_with_the_field()
     {
         var directory = TestHost.NewDirectory();

@@ -37,4 +37,35 @@ public sealed class PostgreSqlNodeTests
             await TestPostgres.DropSchemaAsync(connectionString);
         }
     }
+
+    [Fact]
+    public async Task An_idle_node_that_polls_hourly_starts_a_job_another_node_submitted_because_it_listens_for_work()
+    {
+        var connectionString = await TestPostgres.CreateSchemaAsync();
+        try
+        {
+            var shared = new Dictionary<string, string?>
+            {
+                ["ActorJobs:Storage:Provider"] = "postgresql",
+                ["ActorJobs:Storage:ConnectionString"] = connectionString,
+                ["ActorJobs:Engine:PollIntervalMs"] = "3600000",
+                ["ActorJobs:Scheduler:Enabled"] = "false",
+            };
+            await using var idle = await TestHost.StartAsync(settings: new Dictionary<string, string?>(shared) { ["ActorJobs:Node:Id"] = "idle-node" });
+            await using var submitter = await TestHost.StartAsync(settings: new Dictionary<string, string?>(shared) { ["ActorJobs:Node:Id"] = "submitting-node" });
+            using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await submitter.Node.Engine.StopClaimingAsync(cancel.Token);
+
+            var job = (await submitter.Client.SubmitAsync(new JobSubmission { Type = "noop" }, cancel.Token)).State;
+
+            var final = await TestHost.FinalAsync(idle.Client, job.Id, cancel.Token);
+            Assert.Equal(JobStatus.Completed, final.Status);
+            var history = await idle.Node.Engine.HistoryAsync(job.Id, cancellationToken: cancel.Token);
+            Assert.Contains(history!, h => h.Event is JobClaimed { Owner: "idle-node" });
+        }
+        finally
+        {
+            await TestPostgres.DropSchemaAsync(connectionString);
+        }
+    }
 }

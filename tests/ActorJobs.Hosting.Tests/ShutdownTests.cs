@@ -29,6 +29,7 @@ public sealed class ShutdownTests : IDisposable
             {
                 started.TrySetResult();
                 await finish.Task;
+                context.Log.Info("finishing during the drain");
             }
 
             return new { run = Volatile.Read(ref runs) };
@@ -71,6 +72,9 @@ public sealed class ShutdownTests : IDisposable
         await using var restarted = await TestHost.StartAsync(Configure, directory: directory);
         Assert.Equal(JobStatus.Completed, (await TestHost.FinalAsync(restarted.Client, late, cancel.Token)).Status);
         Assert.Equal(JobStatus.Completed, (await restarted.Client.GetAsync(first, cancellationToken: cancel.Token))!.Job.Status);
+
+        // Written before the storage closed, not lost with the log writer's batch.
+        Assert.Contains(await restarted.Client.LogsAsync(first, cancellationToken: cancel.Token) ?? [], l => l.Message == "finishing during the drain");
         Assert.Equal(JobStatus.Completed, (await restarted.Client.GetAsync(late, cancellationToken: cancel.Token))!.Job.Status);
     }
 

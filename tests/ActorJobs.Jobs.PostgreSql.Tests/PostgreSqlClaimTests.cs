@@ -110,6 +110,47 @@ public sealed class PostgreSqlClaimTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_queue_paused_on_one_node_is_claimed_from_by_no_node_until_it_is_resumed()
+    {
+        await _nodeA.SubmitAsync([Job("job-1"), Job("job-2")]);
+        await _nodeA.Index.SetQueuePausedAsync("default", paused: true);
+
+        Assert.Empty(await _nodeB.ClaimAsync("default", 5, "node-b", T0, T0.AddMinutes(5)).WaitAsync(Deadline));
+        Assert.Empty(await _nodeA.ClaimAsync("default", 5, "node-a", T0, T0.AddMinutes(5)).WaitAsync(Deadline));
+
+        await _nodeA.Index.SetQueuePausedAsync("default", paused: false);
+        Assert.Equal(["job-1", "job-2"], (await _nodeB.ClaimAsync("default", 5, "node-b", T0, T0.AddMinutes(5)).WaitAsync(Deadline)).Select(j => j.Id));
+    }
+
+    [Fact]
+    public async Task A_pause_waits_for_a_claim_already_reading_and_the_next_claim_after_it_takes_nothing()
+    {
+        await _nodeA.SubmitAsync([Job("job-1"), Job("job-2")]);
+        using var holding = new SemaphoreSlim(0);
+        using var release = new SemaphoreSlim(0);
+        var atomic = (IAtomicJobClaims)_nodeA.Index;
+
+        // Node A's claim has read its candidates and holds its transaction open.
+        var claimA = Task.Run(() => atomic.ClaimDueAsync("default", T0, 1, (candidates, _) =>
+        {
+            holding.Release();
+            Assert.True(release.Wait(Deadline), "the test never released node A's claim");
+            return [];
+        }));
+        Assert.True(await holding.WaitAsync(Deadline), "node A's claim never read its candidates");
+
+        // Node B's pause cannot commit (so cannot be acknowledged) while that claim is open.
+        var pause = _nodeB.Index.SetQueuePausedAsync("default", paused: true);
+        await WaitForQueueLockWaiterAsync();
+        Assert.False(pause.IsCompleted, "the pause committed while a claim was reading");
+        release.Release();
+        await claimA.WaitAsync(Deadline);
+        await pause.WaitAsync(Deadline);
+
+        Assert.Empty(await _nodeA.ClaimAsync("default", 5, "node-a", T0, T0.AddMinutes(5)).WaitAsync(Deadline));
+    }
+
+    [Fact]
     public async Task A_claim_in_progress_holds_its_jobs_and_a_second_node_takes_the_next_ones_without_waiting()
     {
         await _nodeA.SubmitAsync([.. Enumerable.Range(1, 6).Select(i => Job($"job-{i}", priority: 10 - i))]);
@@ -244,6 +285,23 @@ public sealed class PostgreSqlClaimTests : IAsyncLifetime
 
             return writes;
         };
+    }
+
+    // The signal that a pause waits for the queue lock a claim holds (the key of JobIndexQueries.LockQueueForPause).
+    private async Task WaitForQueueLockWaiterAsync()
+    {
+        using var deadline = new CancellationTokenSource(Deadline);
+        while (true)
+        {
+            var waiting = await _schema.QueryAsync(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 1095397749 AND NOT granted");
+            if ((long)waiting[0][0]! > 0)
+            {
+                return;
+            }
+
+            Assert.False(deadline.IsCancellationRequested, "the pause never waited for the claim's queue lock");
+        }
     }
 
     // The signal that a writer waits for a job row the claim holds: it has taken the row's tuple lock and waits for the

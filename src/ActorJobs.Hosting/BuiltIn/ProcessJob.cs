@@ -9,11 +9,14 @@ namespace ActorJobs.Hosting.BuiltIn;
 /// A process job type's handler: runs the one configured executable with <c>params.args</c> as its argument list
 /// (<see cref="ProcessStartInfo.ArgumentList"/>, no shell, so no argument is ever interpreted), copies stdout and
 /// stderr lines into the job's log, fails the attempt on a non-zero exit code, and on cancel, suspend, timeout or
-/// shutdown kills the whole process tree, so nothing the job started outlives it.
+/// shutdown kills the whole process tree, so nothing the job started outlives it. The process inherits the node's
+/// environment except the node's own settings (<c>ActorJobs__*</c>, which may hold a connection string's password).
 /// </summary>
 internal sealed class ProcessJob(ProcessJobTypeSettings type)
 {
     public const int MaxArguments = 1000;
+
+    private const string NodeSettingsPrefix = "ActorJobs__";
 
     /// <summary>The params schema: <c>{ "args": [string, ...] }</c>, each argument matching an allowed pattern when the type has some.</summary>
     public static string ParamsSchema(ProcessJobTypeSettings type)
@@ -59,6 +62,12 @@ internal sealed class ProcessJob(ProcessJobTypeSettings type)
         if (type.WorkingDirectory is { } directory)
         {
             start.WorkingDirectory = directory;
+        }
+
+        // The node's own settings (ActorJobs__Storage__ConnectionString, API keys, ...) are not the job's business.
+        foreach (var inherited in start.Environment.Keys.Where(k => k.StartsWith(NodeSettingsPrefix, StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(inherited);
         }
 
         foreach (var (name, value) in type.Environment)

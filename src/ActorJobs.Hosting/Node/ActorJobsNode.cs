@@ -125,6 +125,7 @@ public sealed partial class ActorJobsNode : IHostedService, IAsyncDisposable
             new ActorSystemSettings { TimeProvider = _clock, LoggerFactory = _loggerFactory });
         _storage.UseOn(_system);
         _engine = await JobEngine.StartAsync(_system, _storage.Store, catalog, engineSettings).ConfigureAwait(false);
+        _storage.ListenForWork(_engine, _loggerFactory.CreateLogger("ActorJobs.Jobs.PostgreSql"), _clock);
         if (settings.SchedulerEnabled)
         {
             _schedules = await JobSchedules.StartAsync(_engine, _builder.SchedulerSettings(), cancellationToken).ConfigureAwait(false);
@@ -210,6 +211,11 @@ public sealed partial class ActorJobsNode : IHostedService, IAsyncDisposable
 
     private async Task CloseAsync()
     {
+        if (_storage is not null)
+        {
+            await _storage.StopListeningAsync().ConfigureAwait(false);
+        }
+
         if (_schedules is not null)
         {
             await _schedules.DisposeAsync().ConfigureAwait(false);

@@ -95,8 +95,20 @@ internal static class JobIndexQueries
             ORDER BY scheduled_at, ordinal
             LIMIT @limit
             FOR UPDATE SKIP LOCKED) AS due
+        WHERE NOT EXISTS (SELECT 1 FROM queue_settings WHERE name = @queue AND paused)
         LIMIT @limit
         """;
+
+    /// <summary>
+    /// Taken by a claim before it reads its candidates, in a statement of its own so that the candidates' read sees
+    /// any pause committed while it waited. A pause of the queue on any node takes the same lock exclusively
+    /// (<see cref="LockQueueForPause"/>), so it waits for claims already reading and is committed before the next one
+    /// reads: once a pause is acknowledged, no node claims from that queue. The first key is the ASCII of "AJqu".
+    /// </summary>
+    public const string LockQueueForClaim = "SELECT pg_advisory_xact_lock_shared(1095397749, hashtext(@queue))";
+
+    /// <summary>A pause's side of <see cref="LockQueueForClaim"/>.</summary>
+    public const string LockQueueForPause = "SELECT pg_advisory_xact_lock(1095397749, hashtext(@name))";
 
     /// <summary>
     /// Claims of jobs that need resources take turns across nodes: held until the claim commits, so the held
@@ -269,6 +281,22 @@ internal static class JobIndexQueries
         log AS (DELETE FROM job_logs WHERE job_id IN (SELECT id FROM deleted))
         SELECT id FROM deleted
         """;
+
+    /// <summary>
+    /// Tells the other nodes' <see cref="PostgreSqlWorkListener"/>s which queues may have claimable jobs now. Sent in the
+    /// batch's transaction, so it is delivered on commit and only then; the server folds repeats of one payload.
+    /// </summary>
+    public const string NotifyWork =
+        $"SELECT pg_notify({WorkChannel}, q) FROM unnest(@wake_queues) AS q";
+
+    /// <summary>
+    /// The channel of one deployment: derived from the schema, so deployments kept apart by <c>Search Path</c> in one
+    /// database do not wake each other, and short enough for a channel name whatever the schema's length.
+    /// </summary>
+    public const string WorkChannel = "'actorjobs_work_' || md5(current_schema())";
+
+    /// <summary>The work channel's name, to LISTEN on.</summary>
+    public const string SelectWorkChannel = $"SELECT {WorkChannel}";
 
     /// <summary>Records whether a queue is paused.</summary>
     public const string UpsertQueuePaused =

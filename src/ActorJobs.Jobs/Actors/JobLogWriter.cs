@@ -33,6 +33,7 @@ internal sealed partial class JobLogWriter : ReceiveActor, IWithTimers
             }
         });
         Receive<FlushLogs>(_ => Flush());
+        Receive<FlushLogsForDrain>(_ => FlushForDrain());
         Receive<Written>(_ =>
         {
             _writing = false;
@@ -40,11 +41,14 @@ internal sealed partial class JobLogWriter : ReceiveActor, IWithTimers
             {
                 Flush();
             }
+
+            AnswerDrainWaiters();
         });
         Receive<WriteFailed>(failed =>
         {
             _writing = false;
             LogWriteFailed(_runtime.Logger, failed.Cause, failed.Count);
+            AnswerDrainWaiters();
         });
     }
 

@@ -28,8 +28,10 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
     // Until the stored pause is known the queue claims nothing: a queue paused before a restart must stay paused.
     private bool _pauseKnown;
 
-    // Set once a pause or resume is asked for here; a stored state read before it must not undo it.
-    private bool _pauseChanged;
+    // Bumped when a pause or resume is asked for here, and counts its store writes in flight: a stored state read
+    // while one was in flight, or before it, must not undo it.
+    private int _pauseGeneration;
+    private int _pauseWrites;
 
     // Pause and resume requests answered once no claim is in flight, so a pause, once acknowledged, takes no more jobs.
     private readonly List<IActorRef> _pauseReplies = [];
@@ -64,11 +66,12 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
             LogClaimFailed(_runtime.Logger, failed.Cause, _name);
             Timers.StartSingleTimer(RetryTimer, new JobsAvailable(_name), TimeSpan.FromSeconds(1));
         });
-        Receive<Poll>(_ => TryClaim());
+        // Each poll rereads the stored pause too, so a pause or resume made on another node reaches this one.
+        Receive<Poll>(_ => LoadPausedState());
         Receive<PausedLoaded>(loaded =>
         {
             _pauseKnown = true;
-            if (!_pauseChanged)
+            if (loaded.Generation == _pauseGeneration && loaded.ReadWithoutWrites)
             {
                 _paused = loaded.Paused;
             }
@@ -84,6 +87,7 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
         Receive<SetQueuePaused>(SetPaused);
         Receive<PauseRecorded>(recorded =>
         {
+            _pauseWrites--;
             _paused = recorded.Paused;
             _pauseKnown = true;
             _pauseReplies.Add(recorded.ReplyTo);
@@ -96,6 +100,7 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
         });
         Receive<PauseFailed>(failed =>
         {
+            _pauseWrites--;
             _paused = failed.PausedBefore;
             failed.ReplyTo.Tell(new Status.Failure(failed.Cause));
             TryClaim();
@@ -120,9 +125,13 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
         LoadPausedState();
     }
 
-    private void LoadPausedState() =>
+    private void LoadPausedState()
+    {
+        var generation = _pauseGeneration;
+        var withoutWrites = _pauseWrites == 0;
         _runtime.Store.Index.ReadPausedQueuesAsync()
-            .PipeTo(Self, Self, paused => new PausedLoaded(paused.Contains(_name)), cause => new PausedLoadFailed(cause));
+            .PipeTo(Self, Self, paused => new PausedLoaded(paused.Contains(_name), generation, withoutWrites), cause => new PausedLoadFailed(cause));
+    }
 
     private void AnswerPauseRequests()
     {
@@ -258,7 +267,8 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
     {
         var replyTo = Sender;
         var pausedBefore = _paused;
-        _pauseChanged = true;
+        _pauseGeneration++;
+        _pauseWrites++;
         if (pause.Paused)
         {
             // No claim starts from now on, even before the store has recorded the pause.
@@ -385,7 +395,7 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
 
     private sealed record NextDueFailed(Exception Cause);
 
-    private sealed record PausedLoaded(bool Paused);
+    private sealed record PausedLoaded(bool Paused, int Generation, bool ReadWithoutWrites);
 
     private sealed record PauseRecorded(bool Paused, IActorRef ReplyTo);
 
