@@ -89,7 +89,7 @@ public sealed class ApiServer : IAsyncLifetime, IAsyncDisposable
             foreach (var (name, key) in _keys)
             {
                 args.Add($"--ActorJobs:Server:ApiKeys:{i}:Name={name}");
-                args.Add($"--ActorJobs:Server:ApiKeys:{i}:Sha256={ApiKeyRing.HashOf(key)}");
+                args.Add($"--ActorJobs:Server:ApiKeys:{i}:Sha256={ApiKeySettings.HashOf(key)}");
                 args.Add($"--ActorJobs:Server:ApiKeys:{i}:Tenant={(name == "admin" ? "default" : name)}");
                 args.Add($"--ActorJobs:Server:ApiKeys:{i}:Role={(name == "admin" ? "admin" : "tenant")}");
                 i++;
