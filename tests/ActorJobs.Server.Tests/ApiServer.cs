@@ -89,7 +89,7 @@ public sealed class ApiServer : IAsyncLifetime, IAsyncDisposable
             foreach (var (name, key) in _keys)
             {
                 args.Add($"--ActorJobs:Server:ApiKeys:{i}:Name={name}");
-                args.Add($"--ActorJobs:Server:ApiKeys:{i}:Sha256={ApiKeyRing.HashOf(key)}");
+                args.Add($"--ActorJobs:Server:ApiKeys:{i}:Sha256={ApiKeySettings.HashOf(key)}");
                 args.Add($"--ActorJobs:Server:ApiKeys:{i}:Tenant={(name == "admin" ? "default" : name)}");
                 args.Add($"--ActorJobs:Server:ApiKeys:{i}:Role={(name == "admin" ? "admin" : "tenant")}");
                 i++;
@@ -145,6 +145,7 @@ public sealed class ApiServer : IAsyncLifetime, IAsyncDisposable
             client.Dispose();
         }
 
+        // For diagnosing a failed run: SERVER_TESTS_LOG=/tmp/file.txt dotnet test keeps what the node logged.
         if (Environment.GetEnvironmentVariable("SERVER_TESTS_LOG") is { } logFile)
         {
             await File.WriteAllLinesAsync(logFile, Logs.Lines.Select(l => $"{l.Level} {l.Category}: {l.Message}"));

@@ -134,4 +134,10 @@ public sealed class NodeStartupTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => stream.NextCommentAsync(timeout.Token));
         await stopping.WaitAsync(timeout.Token);
     }
+
+    [Fact]
+    public void A_keys_hash_is_what_sha256sum_prints()
+    {
+        Assert.Equal("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", Auth.ApiKeySettings.HashOf("test"));
+    }
 }

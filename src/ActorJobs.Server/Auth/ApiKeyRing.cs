@@ -49,10 +49,6 @@ internal sealed class ApiKeyRing
         return match;
     }
 
-    /// <summary>The SHA-256 of a key as configuration stores it (64 lowercase hex digits).</summary>
-    public static string HashOf(string key) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-
     private static (byte[], Caller) Check(ApiKeySettings key, string path)
     {
         var name = string.IsNullOrWhiteSpace(key.Name) ? throw Bad(path, "Name", "is required") : key.Name;

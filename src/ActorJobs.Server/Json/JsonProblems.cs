@@ -14,40 +14,17 @@ internal static class JsonProblems
     {
         var field = FieldOf(e.Path);
         var message = e.Message;
-        string problem;
-        if (message.Contains("maximum configured depth", StringComparison.Ordinal))
+        var (kind, problem) = message switch
         {
-            problem = string.Create(CultureInfo.InvariantCulture, $"is nested deeper than the limit of {maxDepth} levels (ActorJobs:Server:MaxJsonDepth)");
-        }
-        else if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
-        {
-            problem = "is not a known field";
-        }
-        else if (message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase))
-        {
-            problem = "appears more than once";
-        }
-        else if (message.Contains("could not be converted to", StringComparison.Ordinal))
-        {
-            problem = $"has the wrong type; expected {Expected(message)}";
-        }
-        else if (message.Contains("does not contain any JSON tokens", StringComparison.Ordinal))
-        {
-            problem = "is empty; send a JSON object";
-        }
-        else
-        {
-            problem = $"is not valid JSON ({Plain(message)})";
-        }
-
-        return new ApiProblemException(
-            StatusCodes.Status400BadRequest,
-            problem.StartsWith("is not valid JSON", StringComparison.Ordinal) || problem.StartsWith("is nested", StringComparison.Ordinal) || problem.StartsWith("is empty", StringComparison.Ordinal)
-                ? ProblemKinds.MalformedJson
-                : ProblemKinds.InvalidField,
-            "The request body is not acceptable.",
-            $"{field}: {problem}.",
-            field);
+            _ when message.Contains("maximum configured depth", StringComparison.Ordinal) =>
+                (ProblemKinds.MalformedJson, string.Create(CultureInfo.InvariantCulture, $"is nested deeper than the limit of {maxDepth} levels (ActorJobs:Server:MaxJsonDepth)")),
+            _ when message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal) => (ProblemKinds.InvalidField, "is not a known field"),
+            _ when message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase) => (ProblemKinds.InvalidField, "appears more than once"),
+            _ when message.Contains("could not be converted to", StringComparison.Ordinal) => (ProblemKinds.InvalidField, $"has the wrong type; expected {Expected(message)}"),
+            _ when message.Contains("does not contain any JSON tokens", StringComparison.Ordinal) => (ProblemKinds.MalformedJson, "is empty; send a JSON object"),
+            _ => (ProblemKinds.MalformedJson, $"is not valid JSON ({Plain(message)})"),
+        };
+        return new ApiProblemException(StatusCodes.Status400BadRequest, kind, "The request body is not acceptable.", $"{field}: {problem}.", field);
     }
 
     /// <summary>The API's name of the field a JSON path points at (<c>body</c> for the whole document).</summary>

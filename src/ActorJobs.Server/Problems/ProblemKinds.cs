@@ -12,6 +12,9 @@ internal static class ProblemKinds
     /// <summary>400: the body is not well-formed JSON or is nested too deep.</summary>
     public const string MalformedJson = "malformed-json";
 
+    /// <summary>400: the request is malformed at the HTTP level.</summary>
+    public const string BadRequest = "bad-request";
+
     /// <summary>401: no key, or a key that matches none configured.</summary>
     public const string Unauthorized = "unauthorized";
 

@@ -52,7 +52,7 @@ internal sealed partial class ProblemMiddleware(RequestDelegate next, ILogger<Pr
             null),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (BodyLimits.TooLarge(null), null),
         BadHttpRequestException b => (
-            new ApiProblemException(b.StatusCode, ProblemKinds.InvalidField, "The request is malformed.", b.Message),
+            new ApiProblemException(b.StatusCode, ProblemKinds.BadRequest, "The request is malformed.", b.Message),
             null),
         _ => (
             new ApiProblemException(StatusCodes.Status500InternalServerError, ProblemKinds.Internal, "The node failed to handle the request.", "The node failed to handle the request; its log has the details."),
