@@ -330,7 +330,11 @@ public sealed partial class JobEngine : IAsyncDisposable
             var blocking = held.FirstOrDefault(h => job.Resources.Contains(h.Resource));
             if (blocking.JobId is not null)
             {
-                return new JobWait(ahead, "resource", $"resource '{blocking.Resource}' is held by job {blocking.JobId}");
+                // Another tenant's job id is never shown: a tenant learns only that the resource is taken.
+                var holder = await index.GetAsync(blocking.JobId, cancellationToken).ConfigureAwait(false);
+                return new JobWait(ahead, "resource", holder is null || holder.Tenant == job.Tenant
+                    ? $"resource '{blocking.Resource}' is held by job {blocking.JobId}"
+                    : $"resource '{blocking.Resource}' is held by a job of another tenant");
             }
         }
 

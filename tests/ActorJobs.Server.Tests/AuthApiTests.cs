@@ -48,6 +48,34 @@ public sealed class AuthApiTests(ApiServer server)
     }
 
     [Fact]
+    public async Task A_tenant_waiting_for_a_resource_another_tenant_holds_is_not_shown_that_jobs_id()
+    {
+        var resource = "res-" + Guid.NewGuid().ToString("N")[..8];
+        var gateA = "holder-" + resource;
+        var gateB = "waiter-" + resource;
+        var holder = await ApiServer.ReadAsync<JobDto>(await ApiServer.PostJsonAsync(server.Alpha, "jobs", new { type = "test.gate", @params = new { gate = gateA }, resources = new[] { resource } }));
+        await server.JobTypes.Started(gateA).WaitAsync(TimeSpan.FromSeconds(30));
+        var waiter = await ApiServer.ReadAsync<JobDto>(await ApiServer.PostJsonAsync(server.Beta, "jobs", new { type = "test.gate", @params = new { gate = gateB }, resources = new[] { resource } }));
+        try
+        {
+            var shown = await ApiServer.ReadAsync<JobDto>(await server.Beta.GetAsync($"jobs/{waiter.Id}"));
+            Assert.Equal("resource", shown.Wait!.Reason);
+            Assert.DoesNotContain(holder.Id, shown.Wait.Details, StringComparison.Ordinal);
+            Assert.Contains("another tenant", shown.Wait.Details, StringComparison.Ordinal);
+
+            var queue = await ApiServer.ReadAsync<QueueDto>(await server.Beta.GetAsync("queues/test"));
+            var position = Assert.Single(queue.Positions, p => p.JobId == waiter.Id);
+            Assert.DoesNotContain(holder.Id, position.Details, StringComparison.Ordinal);
+            Assert.Contains("another tenant", position.Details, StringComparison.Ordinal);
+        }
+        finally
+        {
+            server.JobTypes.Open(gateA);
+            server.JobTypes.Open(gateB);
+        }
+    }
+
+    [Fact]
     public async Task A_tenant_sees_and_touches_only_its_own_jobs()
     {
         var created = await ApiServer.PostJsonAsync(server.Alpha, "jobs", new { type = "noop", notBefore = "2099-01-01T00:00:00Z" });

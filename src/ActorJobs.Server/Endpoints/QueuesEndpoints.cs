@@ -1,5 +1,6 @@
 using ActorJobs.Client.Contracts;
 using ActorJobs.Jobs;
+using ActorJobs.Jobs.Store;
 using ActorJobs.Server.Auth;
 using ActorJobs.Server.Json;
 using ActorJobs.Server.Mapping;
@@ -127,11 +128,20 @@ internal static class QueuesEndpoints
             var (reason, details) = paused
                 ? ("queue-paused", $"queue '{queue}' is paused")
                 : blocking.JobId is not null
-                    ? ("resource", $"resource '{blocking.Resource}' is held by job {blocking.JobId}")
+                    ? ("resource", await HolderShownToAsync(tenant, blocking, index, cancellationToken))
                     : ("capacity", i == 0 ? "it is next in its queue" : $"{i} job(s) of queue '{queue}' are ahead of it");
             positions.Add(new QueuePositionDto(i, job.Id, job.Type, job.Priority, reason, details));
         }
 
         return positions;
+    }
+
+    // A tenant caller is never shown another tenant's job id, only that the resource is taken.
+    private static async Task<string> HolderShownToAsync(string? tenant, HeldResource blocking, IJobIndex index, CancellationToken cancellationToken)
+    {
+        var holder = tenant is null ? null : await index.GetAsync(blocking.JobId, cancellationToken);
+        return holder is not null && holder.Tenant != tenant
+            ? $"resource '{blocking.Resource}' is held by a job of another tenant"
+            : $"resource '{blocking.Resource}' is held by job {blocking.JobId}";
     }
 }

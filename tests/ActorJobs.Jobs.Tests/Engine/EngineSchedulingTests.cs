@@ -59,6 +59,26 @@ public abstract class EngineSchedulingTests(ITestOutputHelper output, EngineBack
     }
 
     [Fact]
+    public async Task A_job_waiting_for_a_resource_held_by_another_tenant_is_not_told_that_jobs_id()
+    {
+        var a = await SubmitAsync("gpu-a", tenant: "acme");
+        Assert.Equal(a, ExpectAttempt(a).JobId);
+        var b = await SubmitAsync("gpu-b", tenant: "globex");
+        Attempts.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+
+        var details = await Engine.DescribeAsync(b, "globex");
+        Assert.Equal("resource", details!.Wait!.Reason);
+        Assert.DoesNotContain(a, details.Wait.Details, StringComparison.Ordinal);
+        Assert.Contains("another tenant", details.Wait.Details, StringComparison.Ordinal);
+
+        Release(a);
+        ExpectEvent(a, "job.completed");
+        Assert.Equal(b, ExpectAttempt(b).JobId);
+        Release(b);
+        ExpectEvent(b, "job.completed");
+    }
+
+    [Fact]
     public async Task A_high_priority_job_waiting_for_a_resource_is_not_starved_by_lower_priority_ones()
     {
         var holder = await SubmitAsync("gpu-b", priority: 5);
