@@ -78,6 +78,9 @@ public sealed partial class PostgreSqlJournal : IJournal, IAsyncDisposable
         }
     }
 
+    // A batch chosen as a deadlock's victim is tried this many times in all.
+    private const int MaxDeadlockAttempts = 3;
+
     /// <inheritdoc />
     public async Task<IReadOnlyList<AtomicWriteResult>> WriteAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default)
     {
@@ -89,7 +92,19 @@ public sealed partial class PostgreSqlJournal : IJournal, IAsyncDisposable
 
         try
         {
-            return await WriteBatchAsync(writes, cancellationToken).ConfigureAwait(false);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    return await WriteBatchAsync(writes, cancellationToken).ConfigureAwait(false);
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < MaxDeadlockAttempts)
+                {
+                    // The server rolled the whole batch back to break a deadlock with another transaction (a claim
+                    // holding a job's row while it waits for this batch's event): nothing of it was written, so it is
+                    // planned and written again, and the fence decides against whichever write is now stale.
+                }
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
