@@ -31,7 +31,7 @@ internal sealed partial class ActorCell : IActorContext
         ParentCell = parentCell;
         Path = path;
         Self = new LocalActorRef(this);
-        Mailbox = new Mailbox(this, props.Throughput ?? system.Settings.Throughput, props.Mailbox);
+        Mailbox = new Mailbox(this, props.Throughput ?? system.Settings.Throughput, props.Mailbox, props.RunsOnCallingThread);
     }
 
     public ActorSystem System { get; }

@@ -23,6 +23,7 @@ public sealed class Props
         SupervisorStrategy = other.SupervisorStrategy;
         Mailbox = other.Mailbox;
         Throughput = other.Throughput;
+        RunsOnCallingThread = other.RunsOnCallingThread;
     }
 
     /// <summary>The actor's class.</summary>
@@ -96,6 +97,16 @@ public sealed class Props
         }
         return new Props(this) { Throughput = throughput };
     }
+
+    /// <summary>
+    /// True: the actor's messages are processed on the thread that sends them, before Tell returns, unless another
+    /// thread is processing its mailbox at that moment (Akka.NET's CallingThreadDispatcher). The TestKit's probes use
+    /// it, so a message told to a probe is already in its queue when Tell returns, however busy the thread pool is.
+    /// </summary>
+    internal bool RunsOnCallingThread { get; private init; }
+
+    /// <summary>A copy whose actor runs on the sender's thread (see <see cref="RunsOnCallingThread"/>).</summary>
+    internal Props WithCallingThreadDispatcher() => new(this) { RunsOnCallingThread = true };
 
     internal ActorBase NewActor()
     {

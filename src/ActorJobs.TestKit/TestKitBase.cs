@@ -42,7 +42,9 @@ public abstract partial class TestKitBase
         Sys = system;
         TestKitSettings = settings;
         var writer = _inbox.Writer;
-        TestActor = system.SystemActorOf(Props.Create(() => new ProbeActor(writer)), actorName);
+        // On the sender's thread, as Akka.NET's TestActor: a message told to it is queued before Tell returns, so an
+        // expectation never waits for a busy thread pool to run the probe.
+        TestActor = system.SystemActorOf(Props.Create(() => new ProbeActor(writer)).WithCallingThreadDispatcher(), actorName);
     }
 
     /// <summary>The actor system under test.</summary>

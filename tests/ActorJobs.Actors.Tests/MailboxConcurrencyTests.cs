@@ -12,14 +12,15 @@ public sealed class MailboxConcurrencyTests : KernelTest
     private static readonly TimeSpan StressTimeout = TimeSpan.FromSeconds(30);
 
     [Theory]
-    [InlineData(30)]
-    [InlineData(1)]
-    public async Task Messages_from_each_thread_arrive_in_the_order_sent(int throughput)
+    [InlineData("thread pool", 30)]
+    [InlineData("thread pool", 1)]
+    [InlineData("calling thread", 30)]
+    public async Task Messages_from_each_thread_arrive_in_the_order_sent(string dispatcher, int throughput)
     {
         const int Senders = 6;
         const int PerSender = 20_000;
         var probe = CreateProbe();
-        var receiver = Sys.ActorOf(Props.Create(() => new OrderChecker(Senders * PerSender, probe.Ref)).WithThroughput(throughput));
+        var receiver = Sys.ActorOf(On(dispatcher, Props.Create(() => new OrderChecker(Senders * PerSender, probe.Ref)).WithThroughput(throughput)));
         var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var senders = Enumerable.Range(0, Senders).Select(id => Task.Run(async () =>
         {
@@ -57,14 +58,15 @@ public sealed class MailboxConcurrencyTests : KernelTest
     }
 
     [Theory]
-    [InlineData(30)]
-    [InlineData(1)]
-    public async Task A_handler_never_runs_concurrently_with_itself_under_many_senders(int throughput)
+    [InlineData("thread pool", 30)]
+    [InlineData("thread pool", 1)]
+    [InlineData("calling thread", 30)]
+    public async Task A_handler_never_runs_concurrently_with_itself_under_many_senders(string dispatcher, int throughput)
     {
         const int Senders = 8;
         const int PerSender = 25_000;
         var probe = CreateProbe();
-        var actor = Sys.ActorOf(Props.Create(() => new ExclusiveCounter(Senders * PerSender, probe.Ref)).WithThroughput(throughput));
+        var actor = Sys.ActorOf(On(dispatcher, Props.Create(() => new ExclusiveCounter(Senders * PerSender, probe.Ref)).WithThroughput(throughput)));
         var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var senders = Enumerable.Range(0, Senders).Select(_ => Task.Run(async () =>
         {
@@ -246,6 +248,14 @@ public sealed class MailboxConcurrencyTests : KernelTest
     private sealed record ClientReport(int Acks, string? Error);
 
     /// <summary>Checks that each sender's numbers arrive as 0, 1, 2, ... and that the envelope's sender matches.</summary>
+    /// <summary>The props on the named dispatcher: the thread pool (the default) or the sender's thread (as the TestKit's probes).</summary>
+    private static Props On(string dispatcher, Props props) => dispatcher switch
+    {
+        "thread pool" => props,
+        "calling thread" => props.WithCallingThreadDispatcher(),
+        _ => throw new ArgumentOutOfRangeException(nameof(dispatcher), dispatcher, "Unknown dispatcher."),
+    };
+
     private sealed class OrderChecker : ReceiveActor
     {
         public OrderChecker(int expected, IActorRef report)

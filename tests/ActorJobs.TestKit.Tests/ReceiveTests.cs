@@ -84,6 +84,17 @@ public sealed class ReceiveTests : TestKit
     }
 
     [Fact]
+    public void A_message_told_to_the_test_actor_is_queued_before_Tell_returns()
+    {
+        // As Akka.NET's TestActor (calling-thread dispatcher): a zero timeout takes what was told, with no wait on the
+        // thread pool, so a short timeout after a Tell never races the pool (a busy CI machine once lost that race).
+        TestActor.Tell("a", ActorRefs.NoSender);
+        TestActor.Tell(new Pong(2), ActorRefs.NoSender);
+
+        Assert.Equal(["a", new Pong(2)], ReceiveN(2, TimeSpan.Zero));
+    }
+
+    [Fact]
     public void ReceiveN_fails_when_too_few_arrive_listing_those_that_did()
     {
         TestActor.Tell("a", ActorRefs.NoSender);

@@ -23,16 +23,19 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     private readonly int _throughput;
     private readonly int _capacity;
     private readonly MailboxOverflow _overflow;
+    private readonly bool _runsOnCallingThread;
     private int _status;
     private int _count;
 
     // Messages put back in front of the queue by Unstash; touched only by the thread running this mailbox.
     private LinkedList<Envelope>? _prepended;
 
-    public Mailbox(ActorCell cell, int throughput, MailboxSettings settings)
+    public Mailbox(ActorCell cell, int throughput, MailboxSettings settings, bool runsOnCallingThread = false)
     {
         Cell = cell;
-        _throughput = throughput;
+        // On the calling thread a run takes everything queued, so a rescheduled run (which would nest) is rare.
+        _throughput = runsOnCallingThread ? int.MaxValue : throughput;
+        _runsOnCallingThread = runsOnCallingThread;
         _capacity = settings.Capacity;
         _overflow = settings.Overflow;
     }
@@ -67,7 +70,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
             }
             if (Interlocked.CompareExchange(ref _status, Scheduled, 0) == 0)
             {
-                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+                Dispatch();
                 return;
             }
         }
@@ -203,6 +206,17 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         return status < SuspendUnit && (!_user.IsEmpty || _prepended is { Count: > 0 });
     }
 
+    /// <summary>Runs the mailbox, whose scheduled bit this thread has just set: on the thread pool, or here and now.</summary>
+    private void Dispatch()
+    {
+        if (_runsOnCallingThread)
+        {
+            Execute();
+            return;
+        }
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+    }
+
     private void TrySchedule()
     {
         while (true)
@@ -214,7 +228,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
             }
             if (Interlocked.CompareExchange(ref _status, status | Scheduled, status) == status)
             {
-                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+                Dispatch();
                 return;
             }
         }
