@@ -202,11 +202,19 @@ public sealed class ActorJobsHttpClient : IDisposable
     /// <summary>
     /// GET /events: lifecycle events matching the filter, from now until the token is canceled or the node closes the
     /// stream. Events whose data is not a job event (for example <c>stream.lagged</c>) are passed over; read
-    /// <see cref="ReadEventStreamAsync"/> for every raw event.
+    /// <see cref="ReadEventStreamAsync(EventStreamFilter?, CancellationToken)"/> for every raw event.
     /// </summary>
-    public async IAsyncEnumerable<JobEventDto> WatchAsync(EventStreamFilter? filter = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<JobEventDto> WatchAsync(EventStreamFilter? filter = null, CancellationToken cancellationToken = default) =>
+        WatchAsync(filter, subscribed: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="WatchAsync(EventStreamFilter?, CancellationToken)"/>; <paramref name="subscribed"/> runs once the
+    /// node says the subscription is live, so everything that happens after it is in the stream (submit after it to be
+    /// sure to see a job's whole life).
+    /// </summary>
+    public async IAsyncEnumerable<JobEventDto> WatchAsync(EventStreamFilter? filter, Action? subscribed, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var sse in ReadEventStreamAsync(filter, cancellationToken))
+        await foreach (var sse in ReadEventStreamAsync(filter, subscribed, cancellationToken))
         {
             var dto = TryReadJobEvent(sse);
             if (dto is not null)
@@ -217,7 +225,11 @@ public sealed class ActorJobsHttpClient : IDisposable
     }
 
     /// <summary>GET /events as raw server-sent events.</summary>
-    public async IAsyncEnumerable<ServerSentEvent> ReadEventStreamAsync(EventStreamFilter? filter = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<ServerSentEvent> ReadEventStreamAsync(EventStreamFilter? filter = null, CancellationToken cancellationToken = default) =>
+        ReadEventStreamAsync(filter, subscribed: null, cancellationToken);
+
+    /// <summary>GET /events as raw server-sent events; <paramref name="subscribed"/> runs once the subscription is live.</summary>
+    public async IAsyncEnumerable<ServerSentEvent> ReadEventStreamAsync(EventStreamFilter? filter, Action? subscribed, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         filter ??= new EventStreamFilter();
         using var request = NewRequest(HttpMethod.Get, "events" + QueryString(("job", filter.Job), ("type", filter.Type), ("queue", filter.Queue)));
@@ -226,7 +238,16 @@ public sealed class ActorJobsHttpClient : IDisposable
         await ThrowIfErrorAsync(response, cancellationToken);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        await foreach (var sse in ServerSentEventReader.ReadAsync(reader, cancellationToken))
+        var told = false;
+        void OnComment(string text)
+        {
+            if (!told && text == "subscribed")
+            {
+                told = true;
+                subscribed?.Invoke();
+            }
+        }
+        await foreach (var sse in ServerSentEventReader.ReadAsync(reader, OnComment, cancellationToken))
         {
             yield return sse;
         }

@@ -11,7 +11,15 @@ namespace ActorJobs.Client;
 public static class ServerSentEventReader
 {
     /// <summary>The events of the stream, until it ends or the token is canceled.</summary>
-    public static async IAsyncEnumerable<ServerSentEvent> ReadAsync(TextReader reader, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public static IAsyncEnumerable<ServerSentEvent> ReadAsync(TextReader reader, CancellationToken cancellationToken = default) =>
+        ReadAsync(reader, comment: null, cancellationToken);
+
+    /// <summary>
+    /// The events of the stream, until it ends or the token is canceled; <paramref name="comment"/> sees the text of each
+    /// comment line after its colon, leading space removed (ActorJobs sends <c>subscribed</c> once the stream is live,
+    /// then heartbeats), as it is read.
+    /// </summary>
+    public static async IAsyncEnumerable<ServerSentEvent> ReadAsync(TextReader reader, Action<string>? comment, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reader);
         string? eventName = null;
@@ -35,6 +43,7 @@ public static class ServerSentEventReader
 
             if (line[0] == ':')
             {
+                comment?.Invoke(line.Length > 1 && line[1] == ' ' ? line[2..] : line[1..]);
                 continue;
             }
 

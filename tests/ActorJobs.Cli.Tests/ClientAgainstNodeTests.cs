@@ -13,14 +13,13 @@ public sealed class ClientAgainstNodeTests(NodeFixture node) : IClassFixture<Nod
         using var client = new ActorJobsHttpClient(new Uri(node.Url));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var seen = new System.Collections.Concurrent.ConcurrentQueue<JobEventDto>();
-        var first = new TaskCompletionSource();
+        var subscribed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         string? jobId = null;
         var watching = Task.Run(async () =>
         {
-            await foreach (var e in client.WatchAsync(new EventStreamFilter(Type: "sleep"), timeout.Token))
+            await foreach (var e in client.WatchAsync(new EventStreamFilter(Type: "sleep"), subscribed.SetResult, timeout.Token))
             {
                 seen.Enqueue(e);
-                first.TrySetResult();
                 if (e.Kind == "job.completed" && e.Job.Id == Volatile.Read(ref jobId))
                 {
                     return;
@@ -28,12 +27,8 @@ public sealed class ClientAgainstNodeTests(NodeFixture node) : IClassFixture<Nod
             }
         });
 
-        // The stream only shows what happens after it subscribed: short sleep jobs until one is seen prove it has.
-        while (!first.Task.IsCompleted)
-        {
-            await client.SubmitAsync(new SubmitJobRequest { Type = "sleep", Params = Json("""{"seconds":0}""") }, timeout.Token);
-            await Task.WhenAny(first.Task, Task.Delay(200, timeout.Token));
-        }
+        // The stream only shows what happens after it subscribed: the node says ": subscribed" once it has.
+        await subscribed.Task.WaitAsync(timeout.Token);
 
         // The sleep outlasts the submit's answer, so the id is known before its job.completed can arrive.
         var job = await client.SubmitAsync(new SubmitJobRequest { Type = "sleep", Params = Json("""{"seconds":0.5}""") }, timeout.Token);

@@ -83,33 +83,55 @@ public sealed class ServeProcessTests : IDisposable
 
     private static async Task WaitUntilHealthyAsync(Process serve, string url)
     {
-        // Drain the node's output so it never blocks on a full pipe; keep it for the failure message.
+        // The host logs "Application started." once Kestrel listens: wait for that line (or the process's end), then
+        // ask /health once. The node's output is drained throughout so it never blocks on a full pipe, and kept for
+        // the failure message.
         var log = new System.Text.StringBuilder();
-        serve.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-        serve.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
+        var started = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Line(string? line)
+        {
+            lock (log)
+            {
+                log.AppendLine(line);
+            }
+            if (line?.Contains("Application started.", StringComparison.Ordinal) == true)
+            {
+                started.TrySetResult(true);
+            }
+        }
+        serve.OutputDataReceived += (_, e) => Line(e.Data);
+        serve.ErrorDataReceived += (_, e) => Line(e.Data);
+        serve.EnableRaisingEvents = true;
+        serve.Exited += (_, _) => started.TrySetResult(false);
         serve.BeginOutputReadLine();
         serve.BeginErrorReadLine();
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < StartTimeout)
+        if (serve.HasExited)
         {
-            Assert.False(serve.HasExited, $"serve exited with {(serve.HasExited ? serve.ExitCode : 0)}:\n{log}");
-            try
-            {
-                using var response = await http.GetAsync(new Uri($"{url}/health"));
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet: poll again.
-            }
-
-            await Task.Delay(100);
+            started.TrySetResult(false);
         }
 
-        Assert.Fail($"serve did not answer /health within {StartTimeout}:\n{log}");
+        bool listening;
+        try
+        {
+            listening = await started.Task.WaitAsync(StartTimeout);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"serve did not log that it started within {StartTimeout}:\n{Snapshot(log)}");
+            throw;
+        }
+        Assert.True(listening, $"serve exited with {(serve.HasExited ? serve.ExitCode : 0)} before it started:\n{Snapshot(log)}");
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var response = await http.GetAsync(new Uri($"{url}/health"));
+        Assert.True(response.IsSuccessStatusCode, $"/health answered {(int)response.StatusCode} after start:\n{Snapshot(log)}");
+    }
+
+    private static string Snapshot(System.Text.StringBuilder log)
+    {
+        lock (log)
+        {
+            return log.ToString();
+        }
     }
 }

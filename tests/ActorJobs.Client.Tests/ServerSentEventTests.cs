@@ -37,6 +37,35 @@ public class ServerSentEventTests
     }
 
     [Fact]
+    public async Task Comments_reach_the_comment_callback_in_stream_order_without_the_colon_and_one_space()
+    {
+        var seen = new List<string>();
+        await foreach (var e in ServerSentEventReader.ReadAsync(new StringReader(": subscribed\n\ndata: one\n\n:heartbeat\n:  two spaces\n"), c => seen.Add(c)))
+        {
+            seen.Add("event " + e.Data);
+        }
+
+        Assert.Equal(["subscribed", "event one", "heartbeat", " two spaces"], seen);
+    }
+
+    [Fact]
+    public async Task WatchAsync_says_subscribed_once_before_the_first_event_and_never_for_a_heartbeat()
+    {
+        const string Stream = ": subscribed\n\n: heartbeat\n\nevent: job.started\ndata: {\"kind\":\"job.started\",\"job\":{\"id\":\"j-1\",\"tenant\":\"default\",\"type\":\"noop\",\"queue\":\"default\",\"status\":\"running\"}}\n\n: subscribed\n\n";
+        var handler = FakeHandler.Json(HttpStatusCode.OK, Stream, "text/event-stream");
+        using var client = handler.Client();
+        var order = new List<string>();
+
+        await foreach (var e in client.WatchAsync(new EventStreamFilter(Type: "noop"), () => order.Add("subscribed")))
+        {
+            order.Add($"{e.Kind} {e.Job.Id}");
+        }
+
+        Assert.Equal(["subscribed", "job.started j-1"], order);
+        Assert.EndsWith("events?type=noop", handler.Requests.Single().Request.RequestUri!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_event_without_data_is_not_dispatched_and_a_trailing_partial_event_is_dropped()
     {
         var events = await ReadAll("event: nothing\n\ndata: kept\n\ndata: partial");
