@@ -207,7 +207,7 @@ public sealed class BuiltInJobTypeTests : IAsyncLifetime
 
     private async Task<int> ChildPidAsync(string jobId)
     {
-        var logs = await TestHost.LogsAsync(Client, jobId, l => l.Message.StartsWith("child ", StringComparison.Ordinal), _cancel.Token);
+        var logs = await TestHost.RunningLogsAsync(Client, jobId, l => l.Message.StartsWith("child ", StringComparison.Ordinal), _cancel.Token);
         return int.Parse(logs.First(l => l.Message.StartsWith("child ", StringComparison.Ordinal)).Message["child ".Length..], System.Globalization.CultureInfo.InvariantCulture);
     }
 

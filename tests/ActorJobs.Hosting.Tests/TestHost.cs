@@ -118,14 +118,28 @@ public sealed class TestHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// The job's log once it holds a line matching <paramref name="match"/>. The engine writes log lines in batches
-    /// about 100 ms after they are logged and announces no write, so this looks again every 20 ms until the token.
+    /// The log of a job that is final: read once, since a job shows as final only after the lines its handler logged
+    /// are stored. Fails when no line matches <paramref name="match"/>.
     /// </summary>
     public static async Task<IReadOnlyList<ActorJobs.Jobs.Store.JobLogLine>> LogsAsync(IJobClient client, string jobId, Func<ActorJobs.Jobs.Store.JobLogLine, bool> match, CancellationToken cancellationToken, string? tenant = null)
     {
+        var job = await client.GetAsync(jobId, tenant, cancellationToken) ?? throw new InvalidOperationException($"no job {jobId}");
+        Assert.True(job.Job.Status.IsFinal(), $"job {jobId} is {job.Job.Status}, not final: read a running job's log with RunningLogsAsync");
+        var lines = await client.LogsAsync(jobId, tenant, cancellationToken: cancellationToken) ?? throw new InvalidOperationException($"no job {jobId}");
+        Assert.True(lines.Any(match), $"no matching line in the log of final job {jobId}: {string.Join(" | ", lines.Select(l => l.Message))}");
+        return lines;
+    }
+
+    /// <summary>
+    /// The log of a running job once it holds a line matching <paramref name="match"/>. The engine writes a running
+    /// job's lines in batches about 100 ms after they are logged and announces no write, so this looks again every
+    /// 20 ms until the token; a final job's log is complete (see <see cref="LogsAsync"/>).
+    /// </summary>
+    public static async Task<IReadOnlyList<ActorJobs.Jobs.Store.JobLogLine>> RunningLogsAsync(IJobClient client, string jobId, Func<ActorJobs.Jobs.Store.JobLogLine, bool> match, CancellationToken cancellationToken)
+    {
         while (true)
         {
-            var lines = await client.LogsAsync(jobId, tenant, cancellationToken: cancellationToken) ?? throw new InvalidOperationException($"no job {jobId}");
+            var lines = await client.LogsAsync(jobId, cancellationToken: cancellationToken) ?? throw new InvalidOperationException($"no job {jobId}");
             if (lines.Any(match))
             {
                 return lines;

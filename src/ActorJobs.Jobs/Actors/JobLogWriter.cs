@@ -6,7 +6,9 @@ namespace ActorJobs.Jobs.Actors;
 
 /// <summary>
 /// Collects job log lines from handlers and writes them in batches (one write per batch, never per line), so chatty
-/// handlers do not cost a transaction per line. Lines are written within about 100 ms.
+/// handlers do not cost a transaction per line. Lines are written within about 100 ms, or at once when a worker asks
+/// to pass on an attempt's end after its lines (<see cref="TellAfterLogsWritten"/>): a job is never final before the
+/// lines its handler logged are stored.
 /// </summary>
 internal sealed partial class JobLogWriter : ReceiveActor, IWithTimers
 {
@@ -16,6 +18,9 @@ internal sealed partial class JobLogWriter : ReceiveActor, IWithTimers
     private readonly JobRuntime _runtime;
     private List<JobLogLine> _buffer = [];
     private bool _writing;
+    private long _received;
+    private long _writeEnd;
+    private long _written;
 
     public JobLogWriter(JobRuntime runtime)
     {
@@ -23,6 +28,7 @@ internal sealed partial class JobLogWriter : ReceiveActor, IWithTimers
         Receive<JobLogLine>(line =>
         {
             _buffer.Add(line);
+            _received++;
             if (_buffer.Count >= MaxBatch)
             {
                 Flush();
@@ -34,21 +40,31 @@ internal sealed partial class JobLogWriter : ReceiveActor, IWithTimers
         });
         Receive<FlushLogs>(_ => Flush());
         Receive<FlushLogsForDrain>(_ => FlushForDrain());
+        Receive<TellAfterLogsWritten>(TellAfterWritten);
         Receive<Written>(_ =>
         {
             _writing = false;
+            _written = _writeEnd;
             if (_buffer.Count > 0)
             {
                 Flush();
             }
 
             AnswerDrainWaiters();
+            AnswerWriteWaiters();
         });
         Receive<WriteFailed>(failed =>
         {
             _writing = false;
+            _written = _writeEnd;
             LogWriteFailed(_runtime.Logger, failed.Cause, failed.Count);
+            if (_writeWaiters.Count > 0 && _buffer.Count > 0)
+            {
+                Flush();
+            }
+
             AnswerDrainWaiters();
+            AnswerWriteWaiters();
         });
     }
 
@@ -64,6 +80,7 @@ internal sealed partial class JobLogWriter : ReceiveActor, IWithTimers
         var batch = _buffer;
         _buffer = [];
         _writing = true;
+        _writeEnd = _received;
         _runtime.Store.Index.AppendLogsAsync(batch).PipeTo(Self, Self, () => Written.Instance, cause => new WriteFailed(cause, batch.Count));
     }
 

@@ -199,7 +199,17 @@ internal sealed partial class WorkerActor : ReceiveActor, IWithTimers
 
     private void Report(Attempt attempt, AttemptEnded outcome, bool succeeded)
     {
-        attempt.JobActor.Tell(outcome);
+        if (attempt.Context?.Log.HasLogged == true)
+        {
+            // The end goes by way of the log writer, which passes it on once the handler's lines are stored: a job
+            // never shows as final with part of its log still unwritten. Lines were told before the handler ended.
+            _runtime.LogWriter.Tell(new TellAfterLogsWritten(attempt.JobActor, outcome), Self);
+        }
+        else
+        {
+            attempt.JobActor.Tell(outcome);
+        }
+
         Free(succeeded);
     }
 

@@ -12,6 +12,7 @@ public sealed class JobLogger
     private readonly int _attempt;
     private readonly TimeProvider _clock;
     private readonly Action<JobLogLine> _sink;
+    private int _lines;
 
     internal JobLogger(string jobId, int attempt, TimeProvider clock, Action<JobLogLine> sink)
     {
@@ -43,5 +44,9 @@ public sealed class JobLogger
         }
 
         _sink(new JobLogLine(_jobId, _attempt, _clock.GetUtcNow(), level, message));
+        Interlocked.Increment(ref _lines);
     }
+
+    /// <summary>True once a line was logged: the attempt's end then waits for its lines to be stored.</summary>
+    internal bool HasLogged => Volatile.Read(ref _lines) > 0;
 }
