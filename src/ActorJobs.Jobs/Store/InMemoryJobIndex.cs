@@ -15,6 +15,7 @@ public sealed class InMemoryJobIndex : IJobIndex
     private readonly Dictionary<string, List<JobLogLine>> _logs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _paused = new(StringComparer.Ordinal);
     private long _nextOrdinal;
+    private ClaimHold? _nextClaimHold;
 
     /// <summary>Creates the index and registers its projection on <paramref name="journal"/>.</summary>
     public InMemoryJobIndex(InMemoryJournal journal)
@@ -62,13 +63,46 @@ public sealed class InMemoryJobIndex : IJobIndex
         }
     }
 
+    /// <summary>
+    /// For tests of races with a claim in flight: the next <see cref="SelectDueAsync"/> (the read a claim starts with)
+    /// waits until the returned hold is released, then reads.
+    /// </summary>
+    public ClaimHold HoldNextClaim()
+    {
+        var hold = new ClaimHold();
+        lock (_lock)
+        {
+            _nextClaimHold = hold;
+        }
+
+        return hold;
+    }
+
     /// <inheritdoc />
     public Task<IReadOnlyList<JobState>> SelectDueAsync(string queue, DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    {
+        ClaimHold? hold;
+        lock (_lock)
+        {
+            hold = _nextClaimHold;
+            _nextClaimHold = null;
+        }
+
+        return hold is null ? Task.FromResult(SelectDue(queue, now, limit)) : SelectDueAfterAsync(hold, queue, now, limit);
+    }
+
+    private async Task<IReadOnlyList<JobState>> SelectDueAfterAsync(ClaimHold hold, string queue, DateTimeOffset now, int limit)
+    {
+        await hold.WaitForReleaseAsync().ConfigureAwait(false);
+        return SelectDue(queue, now, limit);
+    }
+
+    private IReadOnlyList<JobState> SelectDue(string queue, DateTimeOffset now, int limit)
     {
         lock (_lock)
         {
             IReadOnlyList<JobState> due = [.. Claimable(queue).Where(r => r.State.ScheduledAt <= now).Order(ClaimOrder.Instance).Take(limit).Select(r => r.State)];
-            return Task.FromResult(due);
+            return due;
         }
     }
 
