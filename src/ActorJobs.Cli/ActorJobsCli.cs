@@ -46,6 +46,7 @@ public static class ActorJobsCli
         root.Subcommands.Add(ListCommand.Create(context, global));
         root.Subcommands.Add(ShowCommand.Create(context, global));
         root.Subcommands.Add(LogsCommand.Create(context, global));
+        root.Subcommands.Add(HistoryCommand.Create(context, global));
         root.Subcommands.Add(CancelCommand.Create(context, global));
         root.Subcommands.Add(RetryCommand.Create(context, global));
         root.Subcommands.Add(SuspendCommand.Create(context, global));
@@ -53,6 +54,7 @@ public static class ActorJobsCli
         root.Subcommands.Add(DeleteCommand.Create(context, global));
         root.Subcommands.Add(QueuesCommand.Create(context, global));
         root.Subcommands.Add(TypesCommand.Create(context, global));
+        root.Subcommands.Add(GroupsCommand.Create(context, global));
         root.Subcommands.Add(StatsCommand.Create(context, global));
         root.Subcommands.Add(HealthCommand.Create(context, global));
         root.Subcommands.Add(DeadLettersCommand.Create(context, global));

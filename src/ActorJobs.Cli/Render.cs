@@ -26,6 +26,11 @@ internal static class Render
 
     public static string Percent(double fraction) => (fraction * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
 
+    /// <summary>One line on a schedule just changed: "ID created (name, cron zone, enabled); next fire T".</summary>
+    public static string ScheduleLine(ScheduleDto schedule, string verb) =>
+        $"{schedule.Id} {verb} ({schedule.Name}, {schedule.Cron} {schedule.TimeZone}, {(schedule.Enabled ? "enabled" : "disabled")})"
+        + (schedule.NextFires.Count > 0 ? $"; next fire {Time(schedule.NextFires[0])}" : string.Empty);
+
     public static Table Jobs(IEnumerable<JobDto> jobs)
     {
         var table = Table("ID", "TYPE", "QUEUE", "STATUS", "PRIORITY", "PROGRESS", "ATTEMPT", "CREATED");

@@ -74,7 +74,7 @@ public sealed class NodeCommandTests(NodeFixture node) : IClassFixture<NodeFixtu
         Assert.True(submit.ExitCode == ExitCodes.Ok, submit.ToString());
         var id = Json(submit).GetProperty("id").GetString()!;
 
-        // --follow first: it waits out the node's batched log writes after the job ended; a plain logs is a snapshot.
+        // A job is final only once its lines are stored: --follow, and a plain logs after --wait, show them all.
         var follow = await node.RunAsync("logs", id, "--follow");
         Assert.True(follow.ExitCode == ExitCodes.Ok, follow.ToString());
         Assert.Contains("hello from echo", follow.Out, StringComparison.Ordinal);
@@ -249,6 +249,22 @@ public sealed class NodeCommandTests(NodeFixture node) : IClassFixture<NodeFixtu
         var enable = await node.RunAsync("schedule", "enable", id);
         Assert.Equal($"{id} enabled", enable.Out.Trim());
 
+        var update = await node.RunAsync("schedule", "update", id, "--cron", "30 4 * * *", "--priority", "high", "--json");
+        Assert.True(update.ExitCode == ExitCodes.Ok, update.ToString());
+        var updated = Json(update);
+        Assert.Equal("30 4 * * *", updated.GetProperty("cron").GetString());
+        Assert.Equal(name, updated.GetProperty("name").GetString()); // what was not given is kept
+        Assert.Equal("noop", updated.GetProperty("job").GetProperty("type").GetString());
+        Assert.True(updated.GetProperty("enabled").GetBoolean());
+        var renamed = await node.RunAsync("schedule", "update", id, "--name", $"{name}-renamed");
+        Assert.True(renamed.ExitCode == ExitCodes.Ok, renamed.ToString());
+        Assert.StartsWith($"{id} updated ({name}-renamed, 30 4 * * * ", renamed.Out, StringComparison.Ordinal);
+        var badUpdate = await node.RunAsync("schedule", "update", id, "--time-zone", "Mars/Olympus");
+        Assert.True(badUpdate.ExitCode == ExitCodes.Usage, badUpdate.ToString());
+        Assert.Contains("Mars/Olympus", badUpdate.Error, StringComparison.Ordinal);
+        var missing = await node.RunAsync("schedule", "update", "no-such-schedule", "--cron", "@daily");
+        Assert.True(missing.ExitCode == ExitCodes.NotFound, missing.ToString());
+
         var badCron = await node.RunAsync("schedule", "create", $"{name}-bad", "--cron", "every tuesday", "--type", "noop");
         Assert.True(badCron.ExitCode == ExitCodes.Usage, badCron.ToString());
         Assert.Contains("cron", badCron.Error, StringComparison.Ordinal);
@@ -257,6 +273,34 @@ public sealed class NodeCommandTests(NodeFixture node) : IClassFixture<NodeFixtu
         Assert.True(delete.ExitCode == ExitCodes.Ok, delete.ToString());
         var gone = await node.RunAsync("schedule", "show", id);
         Assert.True(gone.ExitCode == ExitCodes.NotFound, gone.ToString());
+    }
+
+    [Fact]
+    public async Task History_lists_a_jobs_events_in_order_and_groups_list_the_job_groups()
+    {
+        var submit = await node.RunAsync("submit", "noop", "--wait", "--json");
+        Assert.True(submit.ExitCode == ExitCodes.Ok, submit.ToString());
+        var id = Json(submit).GetProperty("id").GetString()!;
+
+        var history = await node.RunAsync("history", id, "--json");
+        Assert.True(history.ExitCode == ExitCodes.Ok, history.ToString());
+        var events = Json(history).EnumerateArray().ToList();
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.GetProperty("sequenceNr").GetInt64()));
+        Assert.Contains("submitted", events[0].GetProperty("event").GetString(), StringComparison.Ordinal);
+        Assert.Contains("completed", events[^1].GetProperty("event").GetString(), StringComparison.Ordinal);
+        var table = await node.RunAsync("history", id);
+        Assert.Contains("EVENT", table.Out, StringComparison.Ordinal);
+        Assert.Contains(events[^1].GetProperty("event").GetString()!, table.Out, StringComparison.Ordinal);
+        var missing = await node.RunAsync("history", "no-such-job");
+        Assert.True(missing.ExitCode == ExitCodes.NotFound, missing.ToString());
+
+        var groups = await node.RunAsync("groups", "--json");
+        Assert.True(groups.ExitCode == ExitCodes.Ok, groups.ToString());
+        var compute = Assert.Single(Json(groups).EnumerateArray(), g => g.GetProperty("name").GetString() == "compute");
+        Assert.Contains(compute.GetProperty("jobTypes").EnumerateArray(), t => t.GetString() == "echo");
+        var groupTable = await node.RunAsync("groups");
+        Assert.Contains("compute", groupTable.Out, StringComparison.Ordinal);
+        Assert.Contains("echo", groupTable.Out, StringComparison.Ordinal);
     }
 
     [Fact]

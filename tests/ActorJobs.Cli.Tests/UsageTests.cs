@@ -12,7 +12,7 @@ public class UsageTests
         var run = await Cli.RunAsync("--help");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        foreach (var command in new[] { "serve", "submit", "list", "show", "logs", "cancel", "retry", "suspend", "resume", "queues", "stats", "dead-letters", "schedule" })
+        foreach (var command in new[] { "serve", "submit", "list", "show", "logs", "history", "cancel", "retry", "suspend", "resume", "queues", "groups", "stats", "dead-letters", "schedule" })
         {
             Assert.Contains(command, run.Out, StringComparison.Ordinal);
         }

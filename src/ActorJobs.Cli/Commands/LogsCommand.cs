@@ -5,9 +5,6 @@ namespace ActorJobs.Cli.Commands;
 /// <summary><c>actorjobs logs ID [--follow] [--after N]</c>: a job's log lines; with --follow, new ones until it is final.</summary>
 internal static class LogsCommand
 {
-    private const int FinalLooks = 3;
-    private static readonly TimeSpan FinalLookInterval = TimeSpan.FromMilliseconds(200);
-
     public static Command Create(CliContext context, GlobalOptions global)
     {
         var id = new Argument<string>("id") { Description = "The job's id" };
@@ -27,19 +24,12 @@ internal static class LogsCommand
             using var watch = JobWatch.Start(run.Client, jobId, run.CancellationToken);
             while (true)
             {
-                // The status first: lines written before a final status are all there when the status says so.
+                // The status first: a job shows as final only once its handler's lines are stored, so the lines
+                // read after a final status are the whole log.
                 var job = await run.Client.GetJobAsync(jobId, run.CancellationToken);
                 await PrintAsync();
                 if (JobStatuses.IsFinal(job.Status))
                 {
-                    // The node writes log lines in batches shortly after the handler wrote them (about 100 ms), so the
-                    // last lines can trail the final status: look a few more times before ending.
-                    for (var i = 0; i < FinalLooks; i++)
-                    {
-                        await Task.Delay(FinalLookInterval, context.TimeProvider, run.CancellationToken);
-                        await PrintAsync();
-                    }
-
                     return JobStatuses.ExitCode(job.Status);
                 }
 
