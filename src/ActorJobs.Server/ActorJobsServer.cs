@@ -57,6 +57,8 @@ public static class ActorJobsServer
         });
         builder.Services.AddSingleton(Options.Create(settings));
         builder.Services.AddSingleton(keys);
+        builder.Services.AddSingleton(services => ApiKeyReload.Start(
+            services.GetRequiredService<IConfiguration>(), keys, services.GetRequiredService<ILoggerFactory>().CreateLogger("ActorJobs.Server.ApiKeys")));
         builder.Services.AddSingleton<RequestJson>();
         builder.Services.AddSingleton<ServerNode>();
         builder.Services.AddProblemDetails();
@@ -70,6 +72,7 @@ public static class ActorJobsServer
         app.MapOpenApi().AllowAnonymous();
         app.MapActorJobsApi();
         app.Lifetime.ApplicationStarted.Register(() => ReportAddresses(app, keys, narrowed));
+        app.Services.GetRequiredService<ApiKeyReload>(); // from now on; disposed with the app
         return app;
     }
 

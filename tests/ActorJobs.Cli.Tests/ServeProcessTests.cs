@@ -38,6 +38,44 @@ public sealed class ServeProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task On_SIGHUP_serve_reads_its_api_keys_again_refusing_a_removed_key_and_taking_a_new_one()
+    {
+        var port = Cli.ClosedPort();
+        var url = $"http://127.0.0.1:{port}";
+        var config = Path.Combine(_directory, "keys.json");
+        var oldKey = "old-" + Guid.NewGuid().ToString("N");
+        var newKey = "new-" + Guid.NewGuid().ToString("N");
+        await File.WriteAllTextAsync(config, KeysJson(oldKey));
+        using var serve = Start("serve", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--db", Path.Combine(_directory, "data", "node.db"), "--config", config);
+        try
+        {
+            var output = await WaitUntilHealthyAsync(serve, url);
+            Assert.Equal(ExitCodes.Ok, await ExitOfAsync("list", "--url", url, "--api-key", oldKey));
+
+            await File.WriteAllTextAsync(config, KeysJson(newKey));
+            using (var hangUp = Process.Start("kill", ["-HUP", serve.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await hangUp.WaitForExitAsync();
+            }
+
+            await output.WaitForAsync("API keys reloaded: 1 key(s) in use", TimeSpan.FromSeconds(60));
+            Assert.False(serve.HasExited, "a hang-up reloads; it does not end the node");
+            Assert.Equal(ExitCodes.Auth, await ExitOfAsync("list", "--url", url, "--api-key", oldKey));
+            Assert.Equal(ExitCodes.Ok, await ExitOfAsync("list", "--url", url, "--api-key", newKey));
+        }
+        finally
+        {
+            serve.Kill(entireProcessTree: true);
+            await serve.WaitForExitAsync();
+        }
+
+        static string KeysJson(string key) => System.Text.Json.JsonSerializer.Serialize(new
+        {
+            ActorJobs = new { Server = new { ApiKeys = new[] { new { Name = "ops", Role = "admin", Sha256 = Server.Auth.ApiKeySettings.HashOf(key) } } } },
+        });
+    }
+
+    [Fact]
     public async Task A_command_against_no_node_exits_6_as_a_process()
     {
         using var list = Start("list", "--url", $"http://127.0.0.1:{Cli.ClosedPort()}");
@@ -57,6 +95,17 @@ public sealed class ServeProcessTests : IDisposable
         catch (IOException)
         {
         }
+    }
+
+    private async Task<int> ExitOfAsync(params string[] args)
+    {
+        using var run = Start(args);
+        var output = run.StandardOutput.ReadToEndAsync();
+        var error = run.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await run.WaitForExitAsync(timeout.Token);
+        await Task.WhenAll(output, error);
+        return run.ExitCode;
     }
 
     /// <summary>The built actorjobs.dll next to this test assembly, run by the same dotnet host.</summary>
@@ -81,57 +130,110 @@ public sealed class ServeProcessTests : IDisposable
         return Process.Start(info)!;
     }
 
-    private static async Task WaitUntilHealthyAsync(Process serve, string url)
+    private static async Task<NodeOutput> WaitUntilHealthyAsync(Process serve, string url)
     {
         // The host logs "Application started." once Kestrel listens: wait for that line (or the process's end), then
-        // ask /health once. The node's output is drained throughout so it never blocks on a full pipe, and kept for
-        // the failure message.
-        var log = new System.Text.StringBuilder();
-        var started = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void Line(string? line)
-        {
-            lock (log)
-            {
-                log.AppendLine(line);
-            }
-            if (line?.Contains("Application started.", StringComparison.Ordinal) == true)
-            {
-                started.TrySetResult(true);
-            }
-        }
-        serve.OutputDataReceived += (_, e) => Line(e.Data);
-        serve.ErrorDataReceived += (_, e) => Line(e.Data);
-        serve.EnableRaisingEvents = true;
-        serve.Exited += (_, _) => started.TrySetResult(false);
-        serve.BeginOutputReadLine();
-        serve.BeginErrorReadLine();
-        if (serve.HasExited)
-        {
-            started.TrySetResult(false);
-        }
-
-        bool listening;
-        try
-        {
-            listening = await started.Task.WaitAsync(StartTimeout);
-        }
-        catch (TimeoutException)
-        {
-            Assert.Fail($"serve did not log that it started within {StartTimeout}:\n{Snapshot(log)}");
-            throw;
-        }
-        Assert.True(listening, $"serve exited with {(serve.HasExited ? serve.ExitCode : 0)} before it started:\n{Snapshot(log)}");
-
+        // ask /health once.
+        var output = new NodeOutput(serve);
+        await output.WaitForAsync("Application started.", StartTimeout);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         using var response = await http.GetAsync(new Uri($"{url}/health"));
-        Assert.True(response.IsSuccessStatusCode, $"/health answered {(int)response.StatusCode} after start:\n{Snapshot(log)}");
+        Assert.True(response.IsSuccessStatusCode, $"/health answered {(int)response.StatusCode} after start:\n{output}");
+        return output;
     }
 
-    private static string Snapshot(System.Text.StringBuilder log)
+    /// <summary>
+    /// The node's stdout and stderr, drained from the start so it never blocks on a full pipe and kept for failure
+    /// messages; a test waits for a line, or fails at once when the process ends first.
+    /// </summary>
+    private sealed class NodeOutput
     {
-        lock (log)
+        private readonly Process _process;
+        private readonly System.Text.StringBuilder _log = new();
+        private readonly List<(string Text, TaskCompletionSource<bool> Seen)> _waits = [];
+        private bool _exited;
+
+        public NodeOutput(Process process)
         {
-            return log.ToString();
+            _process = process;
+            process.OutputDataReceived += (_, e) => Line(e.Data);
+            process.ErrorDataReceived += (_, e) => Line(e.Data);
+            process.EnableRaisingEvents = true;
+            process.Exited += (_, _) => Exited();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            if (process.HasExited)
+            {
+                Exited();
+            }
+        }
+
+        /// <summary>Waits for a line containing <paramref name="text"/> (from now or earlier).</summary>
+        public async Task WaitForAsync(string text, TimeSpan timeout)
+        {
+            var seen = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_log)
+            {
+                if (_log.ToString().Contains(text, StringComparison.Ordinal))
+                {
+                    return;
+                }
+
+                if (_exited)
+                {
+                    seen.TrySetResult(false);
+                }
+
+                _waits.Add((text, seen));
+            }
+
+            bool found;
+            try
+            {
+                found = await seen.Task.WaitAsync(timeout);
+            }
+            catch (TimeoutException)
+            {
+                Assert.Fail($"serve did not log \"{text}\" within {timeout}:\n{this}");
+                throw;
+            }
+
+            Assert.True(found, $"serve exited with {(_process.HasExited ? _process.ExitCode : 0)} before it logged \"{text}\":\n{this}");
+        }
+
+        public override string ToString()
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+
+        private void Line(string? line)
+        {
+            lock (_log)
+            {
+                _log.AppendLine(line);
+                foreach (var (text, seen) in _waits)
+                {
+                    if (line?.Contains(text, StringComparison.Ordinal) == true)
+                    {
+                        seen.TrySetResult(true);
+                    }
+                }
+            }
+        }
+
+        private void Exited()
+        {
+            lock (_log)
+            {
+                _exited = true;
+                foreach (var (_, seen) in _waits)
+                {
+                    seen.TrySetResult(false);
+                }
+            }
         }
     }
 }

@@ -6,30 +6,67 @@ using ActorJobs.Jobs;
 namespace ActorJobs.Server.Auth;
 
 /// <summary>
-/// The configured API keys, checked once at start. A presented key is hashed and compared with every stored hash in
-/// constant time, so neither the answer's timing nor an early exit tells which key came close.
+/// The configured API keys, checked at start and on each reload (<see cref="Replace"/>). A presented key is hashed and
+/// compared with every stored hash in constant time, so neither the answer's timing nor an early exit tells which key
+/// came close.
 /// </summary>
 internal sealed class ApiKeyRing
 {
-    private readonly (byte[] Hash, Caller Caller)[] _keys;
+    private volatile (byte[] Hash, Caller Caller)[] _keys;
 
     /// <summary>Checks the configured keys.</summary>
     /// <exception cref="InvalidOperationException">A key entry is unusable; the message names the entry and field.</exception>
     public ApiKeyRing(IReadOnlyList<ApiKeySettings> keys)
     {
-        ArgumentNullException.ThrowIfNull(keys);
-        _keys = new (byte[], Caller)[keys.Count];
-        for (var i = 0; i < keys.Count; i++)
-        {
-            _keys[i] = Check(keys[i], $"{ServerSettings.Section}:ApiKeys:{i}");
-        }
+        _keys = CheckAll(keys);
+        IsEmpty = _keys.Length == 0;
     }
 
-    /// <summary>True when no key is configured: the node serves 127.0.0.1 only, every caller as a local admin.</summary>
-    public bool IsEmpty => _keys.Length == 0;
+    /// <summary>
+    /// True when the node started without keys: it serves 127.0.0.1 only, every caller as a local admin. Fixed at
+    /// start, since the addresses the node listens on depend on it.
+    /// </summary>
+    public bool IsEmpty { get; }
 
-    /// <summary>How many keys are configured.</summary>
+    /// <summary>How many keys are in use.</summary>
     public int Count => _keys.Length;
+
+    /// <summary>
+    /// Puts <paramref name="keys"/> in use instead of the current keys, all at once: requests already authenticated
+    /// are not affected, the next ones are checked against the new keys (a removed key is refused from then on).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">
+    /// A key entry is unusable (named); or the change would move between keys and none, which needs a restart: a node
+    /// with keys left with none would serve every caller as an admin, and a node without keys listens on 127.0.0.1 only.
+    /// The keys in use stay in use.
+    /// </exception>
+    public void Replace(IReadOnlyList<ApiKeySettings> keys)
+    {
+        var next = CheckAll(keys);
+        if (IsEmpty && next.Length > 0)
+        {
+            throw new InvalidOperationException("The node started without API keys and listens on 127.0.0.1 only; restart it to serve with keys.");
+        }
+
+        if (!IsEmpty && next.Length == 0)
+        {
+            throw new InvalidOperationException($"{ServerSettings.Section}:ApiKeys is empty now: the node would serve every caller as an admin; keeping the {_keys.Length} key(s) in use. Restart the node to run without keys.");
+        }
+
+        _keys = next;
+    }
+
+    private static (byte[], Caller)[] CheckAll(IReadOnlyList<ApiKeySettings> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var checkedKeys = new (byte[], Caller)[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            checkedKeys[i] = Check(keys[i], $"{ServerSettings.Section}:ApiKeys:{i}");
+        }
+
+        return checkedKeys;
+    }
 
     /// <summary>The caller a presented key belongs to, or null when it matches no configured key.</summary>
     public Caller? Authenticate(string presentedKey)
