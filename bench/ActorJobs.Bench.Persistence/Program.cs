@@ -1,5 +1,5 @@
 // Durable append and recovery throughput of the journal backends through the batching writer.
-//   scripts/with-postgres.sh dotnet run -c Release --project bench/ActorJobs.Bench.Persistence -- [--runs 5] [--recoveries 1] [--max-batch 1000] [--backend sqlite|postgresql|all] [--scenario journal|actors|all]
+//   scripts/with-postgres.sh dotnet run -c Release --project bench/ActorJobs.Bench.Persistence -- [--runs 5] [--recoveries 1] [--max-batch 1000] [--max-recoveries 50] [--backend sqlite|postgresql|all] [--scenario journal|actors|all]
 // Scenario "journal": 1,000 writers (one per job) calling the batching writer directly, each appending one event at
 // a time and awaiting its commit; recovery replays and deserializes every entity, two entities at a time per core.
 // Scenario "actors": 1,000 ReceivePersistentActors on an actor system with persistence over the batching writer,
@@ -19,6 +19,7 @@ const int EventsPerWriter = 200;
 var runs = 5;
 var recoveriesPerRun = 1;
 var maxBatchEvents = new BatchingJournalWriterOptions().MaxBatchEvents;
+var maxConcurrentRecoveries = PersistenceSettings.DefaultMaxConcurrentRecoveries;
 var backends = new List<string> { "sqlite", "postgresql" };
 var scenarios = new List<string> { "journal", "actors" };
 for (var i = 0; i < args.Length; i++)
@@ -34,6 +35,9 @@ for (var i = 0; i < args.Length; i++)
         case "--max-batch":
             maxBatchEvents = int.Parse(args[++i], CultureInfo.InvariantCulture);
             break;
+        case "--max-recoveries":
+            maxConcurrentRecoveries = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            break;
         case "--backend":
             backends = args[++i] == "all" ? backends : [args[i]];
             break;
@@ -41,13 +45,13 @@ for (var i = 0; i < args.Length; i++)
             scenarios = args[++i] == "all" ? scenarios : [args[i]];
             break;
         default:
-            Console.Error.WriteLine($"unknown argument '{args[i]}'; use --runs N, --recoveries N (actor recoveries per run), --max-batch EVENTS, --backend sqlite|postgresql|all and --scenario journal|actors|all");
+            Console.Error.WriteLine($"unknown argument '{args[i]}'; use --runs N, --recoveries N (actor recoveries per run), --max-batch EVENTS, --max-recoveries N (actors recovering at once), --backend sqlite|postgresql|all and --scenario journal|actors|all");
             return 2;
     }
 }
 
 var serializer = BenchEvents.CreateSerializer();
-Console.WriteLine($"{Writers:N0} writers x {EventsPerWriter} events, batches of at most {maxBatchEvents} events, {runs} runs (+1 warm-up) per backend, {Environment.ProcessorCount} cores");
+Console.WriteLine($"{Writers:N0} writers x {EventsPerWriter} events, batches of at most {maxBatchEvents} events, {maxConcurrentRecoveries} actors recovering at once, {runs} runs (+1 warm-up) per backend, {Environment.ProcessorCount} cores");
 
 foreach (var backend in backends)
 {
@@ -92,7 +96,8 @@ return 0;
 
 async Task<Phase> MeasureAppendAsync(BenchStore store)
 {
-    await using var writer = new BatchingJournalWriter(store.Journal, new BatchingJournalWriterOptions { MaxBatchEvents = maxBatchEvents });
+    var commits = new CommitCounter(store.Journal);
+    await using var writer = new BatchingJournalWriter(commits, new BatchingJournalWriterOptions { MaxBatchEvents = maxBatchEvents });
     var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     var stopwatch = new Stopwatch();
     var actors = Enumerable.Range(0, Writers).Select(actor => Task.Run(async () =>
@@ -115,7 +120,7 @@ async Task<Phase> MeasureAppendAsync(BenchStore store)
     start.SetResult();
     await Task.WhenAll(actors);
     stopwatch.Stop();
-    return new Phase(Writers * EventsPerWriter, stopwatch.Elapsed, PhaseCost.Now(store.ServerPid).Since(cost));
+    return new Phase(Writers * EventsPerWriter, stopwatch.Elapsed, PhaseCost.Now(store.ServerPid).Since(cost), commits.Commits);
 }
 
 async Task<Phase> MeasureRecoveryAsync(BenchStore store)
@@ -145,7 +150,8 @@ async Task<Phase> MeasureRecoveryAsync(BenchStore store)
 
 async Task<(Phase Append, List<Phase> Recoveries)> MeasureActorsAsync(BenchStore store)
 {
-    await using var writer = new BatchingJournalWriter(store.Journal, new BatchingJournalWriterOptions { MaxBatchEvents = maxBatchEvents });
+    var commits = new CommitCounter(store.Journal);
+    await using var writer = new BatchingJournalWriter(commits, new BatchingJournalWriterOptions { MaxBatchEvents = maxBatchEvents });
     var ids = Enumerable.Range(0, Writers).Select(actor => $"job-{actor:D4}").ToArray();
 
     // Append: start the jobs, wait until all have recovered (nothing to replay), then time the persists.
@@ -155,6 +161,7 @@ async Task<(Phase Append, List<Phase> Recoveries)> MeasureActorsAsync(BenchStore
     var persisted = new ScenarioCountdown(Writers);
     var jobs = ids.Select(id => system.ActorOf(Props.Create(() => new ProgressingJob(id, EventsPerWriter, started, persisted)))).ToArray();
     await started.Done;
+    var commitsBefore = commits.Commits;
     var cost = PhaseCost.Now(store.ServerPid);
     var stopwatch = Stopwatch.StartNew();
     foreach (var job in jobs)
@@ -164,7 +171,7 @@ async Task<(Phase Append, List<Phase> Recoveries)> MeasureActorsAsync(BenchStore
 
     await persisted.Done.WaitAsync(TimeSpan.FromMinutes(5));
     stopwatch.Stop();
-    var append = new Phase(persisted.Events, stopwatch.Elapsed, PhaseCost.Now(store.ServerPid).Since(cost));
+    var append = new Phase(persisted.Events, stopwatch.Elapsed, PhaseCost.Now(store.ServerPid).Since(cost), commits.Commits - commitsBefore);
     await system.Terminate();
 
     // Recovery: fresh jobs with the same ids on a fresh system, as many times as asked (the first is the one the bar
@@ -181,7 +188,7 @@ async Task<(Phase Append, List<Phase> Recoveries)> MeasureActorsAsync(BenchStore
 async Task<Phase> RecoverActorsAsync(BenchStore store, IJournal journal, string[] ids)
 {
     var system = ActorSystem.Create("bench-recovery");
-    system.UsePersistence(journal, store.SnapshotStore, serializer);
+    system.UsePersistence(journal, store.SnapshotStore, serializer, new PersistenceSettings { MaxConcurrentRecoveries = maxConcurrentRecoveries });
     var recovered = new ScenarioCountdown(Writers);
     var unused = new ScenarioCountdown(Writers);
     var cost = PhaseCost.Now(store.ServerPid);
@@ -215,12 +222,15 @@ static double MedianOf(IEnumerable<double> values)
 }
 
 static string MedianCost(List<Phase> phases) => string.Create(CultureInfo.InvariantCulture,
-    $"median cpu {MedianOf(phases.Select(p => p.Cost.ClientCpu.TotalMicroseconds / p.Events)):F2}+{MedianOf(phases.Select(p => p.Cost.ServerCpu.TotalMicroseconds / p.Events)):F2} µs/event (here+server), {MedianOf(phases.Select(p => (double)p.Cost.AllocatedBytes / p.Events)):F0} B/event");
+    $"median cpu {MedianOf(phases.Select(p => p.Cost.ClientCpu.TotalMicroseconds / p.Events)):F2}+{MedianOf(phases.Select(p => p.Cost.ServerCpu.TotalMicroseconds / p.Events)):F2} µs/event (here+server), {MedianOf(phases.Select(p => (double)p.Cost.AllocatedBytes / p.Events)):F0} B/event")
+    + (phases.Any(p => p.Commits > 0) ? string.Create(CultureInfo.InvariantCulture, $", {MedianOf(phases.Where(p => p.Commits > 0).Select(p => (double)p.Events / p.Commits)):F0} events/commit") : "");
 
-/// <summary>One timed phase: how many events, how long, and what it cost.</summary>
-internal readonly record struct Phase(long Events, TimeSpan Elapsed, PhaseCost Cost)
+/// <summary>One timed phase: how many events, how long, what it cost, and for an append how many transactions.</summary>
+internal readonly record struct Phase(long Events, TimeSpan Elapsed, PhaseCost Cost, long Commits = 0)
 {
     public double Rate => Events / Elapsed.TotalSeconds;
 
-    public string CostPerEvent => Cost.PerEvent(Events);
+    public string CostPerEvent => Commits == 0
+        ? Cost.PerEvent(Events)
+        : string.Create(CultureInfo.InvariantCulture, $"{Cost.PerEvent(Events)}, {(double)Events / Commits:F0} events/commit");
 }
