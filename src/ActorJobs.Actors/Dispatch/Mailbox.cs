@@ -11,6 +11,9 @@ namespace ActorJobs.Actors.Dispatch;
 /// system messages, then up to <c>throughput</c> user messages, clears the scheduled bit and looks at the
 /// queues again, so a message enqueued while the bit was still set is never left behind (no lost wake-up).
 /// The status word also holds a closed bit and a suspend count (failure, async handler, stopping).
+/// System messages are pushed on a lock-free stack, newest first; the run takes the whole stack at once and keeps it
+/// reversed, oldest first. An actor receives only a few of them in its life (create, watch, continuations, stop), and a
+/// node each costs less than the 32-slot segment a queue allocates up front, for every short-lived actor.
 /// </remarks>
 internal sealed class Mailbox : IThreadPoolWorkItem
 {
@@ -19,7 +22,12 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     private const int SuspendUnit = 4;
 
     private readonly ConcurrentQueue<Envelope> _user = new();
-    private readonly ConcurrentQueue<SystemMessage> _system = new();
+
+    // Pushed by any thread, newest first.
+    private SystemNode? _systemIncoming;
+
+    // Taken from _systemIncoming and reversed, oldest first; touched only by the thread running this mailbox.
+    private SystemNode? _systemTaken;
     private readonly int _throughput;
     private readonly int _capacity;
     private readonly MailboxOverflow _overflow;
@@ -75,7 +83,17 @@ internal sealed class Mailbox : IThreadPoolWorkItem
 
     public void PostSystem(SystemMessage message)
     {
-        _system.Enqueue(message);
+        var node = new SystemNode(message);
+        while (true)
+        {
+            var head = Volatile.Read(ref _systemIncoming);
+            node.Next = head;
+            if (Interlocked.CompareExchange(ref _systemIncoming, node, head) == head)
+            {
+                break;
+            }
+        }
+
         if (IsClosed)
         {
             DrainSystemAfterClose();
@@ -118,6 +136,16 @@ internal sealed class Mailbox : IThreadPoolWorkItem
             _prepended = null;
         }
         DrainUserToDeadLetters();
+
+        // Called while running this mailbox (the cell terminates on a system message): what that run had taken but not
+        // yet handled is drained here too.
+        var taken = _systemTaken;
+        _systemTaken = null;
+        for (var node = taken; node is not null; node = node.Next)
+        {
+            Cell.SystemInvokeAfterDeath(node.Message);
+        }
+
         DrainSystemAfterClose();
     }
 
@@ -155,7 +183,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
                 return;
             }
             cell.Invoke(envelope);
-            if (!_system.IsEmpty)
+            if (HasSystemMessages)
             {
                 ProcessSystemMessages();
             }
@@ -164,10 +192,45 @@ internal sealed class Mailbox : IThreadPoolWorkItem
 
     private void ProcessSystemMessages()
     {
-        while (!IsClosed && _system.TryDequeue(out var message))
+        while (!IsClosed && TryTakeSystem(out var message))
         {
             Cell.SystemInvoke(message);
         }
+    }
+
+    private bool HasSystemMessages => _systemTaken is not null || Volatile.Read(ref _systemIncoming) is not null;
+
+    private bool TryTakeSystem(out SystemMessage message)
+    {
+        if (_systemTaken is null)
+        {
+            var incoming = Interlocked.Exchange(ref _systemIncoming, null);
+            if (incoming is null)
+            {
+                message = null!;
+                return false;
+            }
+
+            _systemTaken = Reverse(incoming);
+        }
+
+        var next = _systemTaken;
+        _systemTaken = next.Next;
+        message = next.Message;
+        return true;
+    }
+
+    private static SystemNode Reverse(SystemNode newestFirst)
+    {
+        SystemNode? oldestFirst = null;
+        for (SystemNode? node = newestFirst, next; node is not null; node = next)
+        {
+            next = node.Next;
+            node.Next = oldestFirst;
+            oldestFirst = node;
+        }
+
+        return oldestFirst!;
     }
 
     private bool TryDequeueUser(out Envelope envelope)
@@ -196,7 +259,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         {
             return false;
         }
-        if (!_system.IsEmpty)
+        if (HasSystemMessages)
         {
             return true;
         }
@@ -262,11 +325,25 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         }
     }
 
+    /// <summary>Hands what reached a closed mailbox to the dead cell. Any thread may run it, several at once: each takes its own nodes.</summary>
     private void DrainSystemAfterClose()
     {
-        while (_system.TryDequeue(out var message))
+        var incoming = Interlocked.Exchange(ref _systemIncoming, null);
+        if (incoming is null)
         {
-            Cell.SystemInvokeAfterDeath(message);
+            return;
         }
+
+        for (SystemNode? node = Reverse(incoming); node is not null; node = node.Next)
+        {
+            Cell.SystemInvokeAfterDeath(node.Message);
+        }
+    }
+
+    private sealed class SystemNode(SystemMessage message)
+    {
+        public SystemMessage Message { get; } = message;
+
+        public SystemNode? Next { get; set; }
     }
 }
