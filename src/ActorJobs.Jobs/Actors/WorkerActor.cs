@@ -101,9 +101,9 @@ internal sealed partial class WorkerActor : ReceiveActor, IWithTimers
             cancellation.Token);
         SetTimeout(deadline, now);
 
-        // Off the actor's thread, with the execution context flowing as Task.Run would, but with no task of its own:
-        // the attempt runs the handler and tells this worker how it ended.
-        ThreadPool.QueueUserWorkItem(static attempt => attempt.RunHandler(), attempt, preferLocal: false);
+        // Off the actor's thread, queued (to this thread's local queue) and with the execution context flowing as Task.Run
+        // would, but with no task of its own: the attempt runs the handler and tells this worker how it ended.
+        ThreadPool.QueueUserWorkItem(static attempt => attempt.RunHandler(), attempt, preferLocal: true);
     }
 
     private void SetTimeout(DateTimeOffset deadline, DateTimeOffset now)
