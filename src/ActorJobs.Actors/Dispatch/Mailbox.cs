@@ -161,7 +161,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         }
 
         // Called while running this mailbox (the cell terminates on a system message): what that run had taken but not
-        // yet handled goes first, in order.
+        // yet handled goes first, in order, then what is still incoming.
         var takenUser = _userTaken;
         _userTaken = null;
         for (var node = takenUser; node is not null; node = node.Next)
@@ -170,8 +170,6 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         }
         DrainUserToDeadLetters();
 
-        // Called while running this mailbox (the cell terminates on a system message): what that run had taken but not
-        // yet handled is drained here too.
         var taken = _systemTaken;
         _systemTaken = null;
         for (var node = taken; node is not null; node = node.Next)
