@@ -11,6 +11,10 @@ namespace ActorJobs.Actors.Dispatch;
 /// system messages, then up to <c>throughput</c> user messages, clears the scheduled bit and looks at the
 /// queues again, so a message enqueued while the bit was still set is never left behind (no lost wake-up).
 /// The status word also holds a closed bit and a suspend count (failure, async handler, stopping).
+/// System messages, and user messages of an unbounded mailbox, are pushed on lock-free stacks, newest first; the run
+/// takes a whole stack at once and keeps it reversed, oldest first. A node per message costs less than the 32-slot
+/// segment a queue allocates up front, for every short-lived actor (a job's actor gets a handful of messages). A bounded
+/// mailbox keeps a queue: dropping its oldest message is done by the sender.
 /// </remarks>
 internal sealed class Mailbox : IThreadPoolWorkItem
 {
@@ -18,8 +22,19 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     private const int Closed = 2;
     private const int SuspendUnit = 4;
 
-    private readonly ConcurrentQueue<Envelope> _user = new();
-    private readonly ConcurrentQueue<SystemMessage> _system = new();
+    // Bounded mailboxes only.
+    private readonly ConcurrentQueue<Envelope>? _bounded;
+
+    // Unbounded mailboxes: pushed by any thread, newest first; and taken and reversed, oldest first, touched only by the
+    // thread running this mailbox.
+    private UserNode? _userIncoming;
+    private UserNode? _userTaken;
+
+    // Pushed by any thread, newest first.
+    private SystemNode? _systemIncoming;
+
+    // Taken from _systemIncoming and reversed, oldest first; touched only by the thread running this mailbox.
+    private SystemNode? _systemTaken;
     private readonly int _throughput;
     private readonly int _capacity;
     private readonly MailboxOverflow _overflow;
@@ -38,6 +53,10 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         _runsOnCallingThread = runsOnCallingThread;
         _capacity = settings.Capacity;
         _overflow = settings.Overflow;
+        if (_capacity > 0)
+        {
+            _bounded = new ConcurrentQueue<Envelope>();
+        }
     }
 
     public ActorCell Cell { get; }
@@ -46,16 +65,29 @@ internal sealed class Mailbox : IThreadPoolWorkItem
 
     public bool IsSuspended => Volatile.Read(ref _status) >= SuspendUnit;
 
-    /// <summary>Number of user messages waiting (exact for bounded mailboxes, a snapshot otherwise).</summary>
-    public int Count => _capacity > 0 ? Volatile.Read(ref _count) : _user.Count;
-
     public void Post(Envelope envelope)
     {
-        if (_capacity > 0 && !Reserve(envelope))
+        if (_bounded is not null)
         {
-            return;
+            if (!Reserve(envelope))
+            {
+                return;
+            }
+            _bounded.Enqueue(envelope);
         }
-        _user.Enqueue(envelope);
+        else
+        {
+            var node = new UserNode(envelope);
+            while (true)
+            {
+                var head = Volatile.Read(ref _userIncoming);
+                node.Next = head;
+                if (Interlocked.CompareExchange(ref _userIncoming, node, head) == head)
+                {
+                    break;
+                }
+            }
+        }
         while (true)
         {
             var status = Volatile.Read(ref _status);
@@ -78,7 +110,17 @@ internal sealed class Mailbox : IThreadPoolWorkItem
 
     public void PostSystem(SystemMessage message)
     {
-        _system.Enqueue(message);
+        var node = new SystemNode(message);
+        while (true)
+        {
+            var head = Volatile.Read(ref _systemIncoming);
+            node.Next = head;
+            if (Interlocked.CompareExchange(ref _systemIncoming, node, head) == head)
+            {
+                break;
+            }
+        }
+
         if (IsClosed)
         {
             DrainSystemAfterClose();
@@ -120,7 +162,24 @@ internal sealed class Mailbox : IThreadPoolWorkItem
             }
             _prepended = null;
         }
+
+        // Called while running this mailbox (the cell terminates on a system message): what that run had taken but not
+        // yet handled goes first, in order, then what is still incoming.
+        var takenUser = _userTaken;
+        _userTaken = null;
+        for (var node = takenUser; node is not null; node = node.Next)
+        {
+            Cell.System.DeadLetterFor(node.Envelope, Cell.Self);
+        }
         DrainUserToDeadLetters();
+
+        var taken = _systemTaken;
+        _systemTaken = null;
+        for (var node = taken; node is not null; node = node.Next)
+        {
+            Cell.SystemInvokeAfterDeath(node.Message);
+        }
+
         DrainSystemAfterClose();
     }
 
@@ -158,7 +217,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
                 return;
             }
             cell.Invoke(envelope);
-            if (!_system.IsEmpty)
+            if (HasSystemMessages)
             {
                 ProcessSystemMessages();
             }
@@ -167,10 +226,45 @@ internal sealed class Mailbox : IThreadPoolWorkItem
 
     private void ProcessSystemMessages()
     {
-        while (!IsClosed && _system.TryDequeue(out var message))
+        while (!IsClosed && TryTakeSystem(out var message))
         {
             Cell.SystemInvoke(message);
         }
+    }
+
+    private bool HasSystemMessages => _systemTaken is not null || Volatile.Read(ref _systemIncoming) is not null;
+
+    private bool TryTakeSystem(out SystemMessage message)
+    {
+        if (_systemTaken is null)
+        {
+            var incoming = Interlocked.Exchange(ref _systemIncoming, null);
+            if (incoming is null)
+            {
+                message = null!;
+                return false;
+            }
+
+            _systemTaken = Reverse(incoming);
+        }
+
+        var next = _systemTaken;
+        _systemTaken = next.Next;
+        message = next.Message;
+        return true;
+    }
+
+    private static SystemNode Reverse(SystemNode newestFirst)
+    {
+        SystemNode? oldestFirst = null;
+        for (SystemNode? node = newestFirst, next; node is not null; node = next)
+        {
+            next = node.Next;
+            node.Next = oldestFirst;
+            oldestFirst = node;
+        }
+
+        return oldestFirst!;
     }
 
     private bool TryDequeueUser(out Envelope envelope)
@@ -181,15 +275,45 @@ internal sealed class Mailbox : IThreadPoolWorkItem
             _prepended.RemoveFirst();
             return true;
         }
-        if (_user.TryDequeue(out envelope))
+        if (_bounded is not null)
         {
-            if (_capacity > 0)
+            if (_bounded.TryDequeue(out envelope))
             {
                 Interlocked.Decrement(ref _count);
+                return true;
             }
-            return true;
+            return false;
         }
-        return false;
+        if (_userTaken is null)
+        {
+            var incoming = Interlocked.Exchange(ref _userIncoming, null);
+            if (incoming is null)
+            {
+                envelope = default;
+                return false;
+            }
+            _userTaken = ReverseUser(incoming);
+        }
+        var next = _userTaken;
+        _userTaken = next.Next;
+        envelope = next.Envelope;
+        return true;
+    }
+
+    private bool HasUserMessages => _bounded is not null
+        ? !_bounded.IsEmpty
+        : _userTaken is not null || Volatile.Read(ref _userIncoming) is not null;
+
+    private static UserNode ReverseUser(UserNode newestFirst)
+    {
+        UserNode? oldestFirst = null;
+        for (UserNode? node = newestFirst, next; node is not null; node = next)
+        {
+            next = node.Next;
+            node.Next = oldestFirst;
+            oldestFirst = node;
+        }
+        return oldestFirst!;
     }
 
     private bool HasPendingWork()
@@ -199,11 +323,11 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         {
             return false;
         }
-        if (!_system.IsEmpty)
+        if (HasSystemMessages)
         {
             return true;
         }
-        return status < SuspendUnit && (!_user.IsEmpty || _prepended is { Count: > 0 });
+        return status < SuspendUnit && (HasUserMessages || _prepended is { Count: > 0 });
     }
 
     /// <summary>Runs the mailbox, whose scheduled bit this thread has just set: on the thread pool, or here and now.</summary>
@@ -245,7 +369,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         {
             case MailboxOverflow.DropOldest:
                 // Keep the newest: the oldest waiting message goes to dead letters and this one takes its slot.
-                if (_user.TryDequeue(out var oldest))
+                if (_bounded!.TryDequeue(out var oldest))
                 {
                     Cell.System.DeadLetterFor(oldest, Cell.Self);
                     return true;
@@ -264,23 +388,55 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         }
     }
 
+    /// <summary>Hands what reached a closed mailbox to dead letters. Any thread may run it, several at once.</summary>
     private void DrainUserToDeadLetters()
     {
-        while (_user.TryDequeue(out var envelope))
+        if (_bounded is not null)
         {
-            if (_capacity > 0)
+            while (_bounded.TryDequeue(out var envelope))
             {
                 Interlocked.Decrement(ref _count);
+                Cell.System.DeadLetterFor(envelope, Cell.Self);
             }
-            Cell.System.DeadLetterFor(envelope, Cell.Self);
+            return;
+        }
+        var incoming = Interlocked.Exchange(ref _userIncoming, null);
+        if (incoming is null)
+        {
+            return;
+        }
+        for (UserNode? node = ReverseUser(incoming); node is not null; node = node.Next)
+        {
+            Cell.System.DeadLetterFor(node.Envelope, Cell.Self);
         }
     }
 
+    /// <summary>Hands what reached a closed mailbox to the dead cell. Any thread may run it, several at once: each takes its own nodes.</summary>
     private void DrainSystemAfterClose()
     {
-        while (_system.TryDequeue(out var message))
+        var incoming = Interlocked.Exchange(ref _systemIncoming, null);
+        if (incoming is null)
         {
-            Cell.SystemInvokeAfterDeath(message);
+            return;
         }
+
+        for (SystemNode? node = Reverse(incoming); node is not null; node = node.Next)
+        {
+            Cell.SystemInvokeAfterDeath(node.Message);
+        }
+    }
+
+    private sealed class UserNode(Envelope envelope)
+    {
+        public Envelope Envelope { get; } = envelope;
+
+        public UserNode? Next { get; set; }
+    }
+
+    private sealed class SystemNode(SystemMessage message)
+    {
+        public SystemMessage Message { get; } = message;
+
+        public SystemNode? Next { get; set; }
     }
 }

@@ -90,41 +90,20 @@ internal sealed partial class WorkerActor : ReceiveActor, IWithTimers
         var number = ++_attemptCounter;
         var cancellation = new CancellationTokenSource();
         var deadline = start.Job.Timeout >= DateTimeOffset.MaxValue - now ? DateTimeOffset.MaxValue : now + start.Job.Timeout;
-        var attempt = new Attempt(number, start.Job, start.JobActor, cancellation, deadline);
+        var createHandler = _runtime.Catalog.Types.TryGetValue(start.Job.Type, out var registration) ? registration.CreateHandler : null;
+        var attempt = new Attempt(number, start.Job, start.JobActor, cancellation, deadline, Self, createHandler, _runtime.Settings.NodeId);
         _attempt = attempt;
-        var self = Self;
-        var jobActor = start.JobActor;
-        var logWriter = _runtime.LogWriter;
-        var logger = new JobLogger(start.Job.Id, start.Job.Attempt, _runtime.Clock, line => logWriter.Tell(line));
-        var context = new JobContext(
+        attempt.Context = new JobContext(
             start.Job,
-            () => attempt.StopReason,
-            (progress, details) => jobActor.Tell(new AttemptProgressed(progress, details)),
-            logger,
+            attempt.ReadStopReason,
+            attempt.ReportProgress,
+            new JobLogger(start.Job.Id, start.Job.Attempt, _runtime.Clock, _runtime.LogWriter.Tell),
             cancellation.Token);
-        attempt.Context = context;
         SetTimeout(deadline, now);
 
-        Func<IJobHandler>? createHandler = _runtime.Catalog.Types.TryGetValue(start.Job.Type, out var registration) ? registration.CreateHandler : null;
-        Task.Run(async () =>
-        {
-            if (createHandler is null)
-            {
-                throw new PermanentJobFailureException($"job type '{start.Job.Type}' is not registered on node {_runtime.Settings.NodeId}");
-            }
-
-            var handler = createHandler();
-            return await handler.RunAsync(context).ConfigureAwait(false);
-        }).ContinueWith(
-            static (task, state) =>
-            {
-                var (self, number) = ((IActorRef, long))state!;
-                self.Tell(new HandlerEnded(number, task.IsCompletedSuccessfully ? task.Result : null, task.IsFaulted ? task.Exception!.GetBaseException() : null, task.IsCanceled));
-            },
-            (self, number),
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        // Off the actor's thread, queued (to this thread's local queue) and with the execution context flowing as Task.Run
+        // would, but with no task of its own: the attempt runs the handler and tells this worker how it ended.
+        ThreadPool.QueueUserWorkItem(static attempt => attempt.RunHandler(), attempt, preferLocal: true);
     }
 
     private void SetTimeout(DateTimeOffset deadline, DateTimeOffset now)
@@ -228,7 +207,8 @@ internal sealed partial class WorkerActor : ReceiveActor, IWithTimers
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Job {JobId}: the handler did not stop within {Grace} after its timeout; its attempt is ended and the handler is left to finish on its own")]
     private static partial void LogAbandoned(ILogger logger, string jobId, TimeSpan grace);
 
-    private sealed class Attempt(long number, JobState job, IActorRef jobActor, CancellationTokenSource cancellation, DateTimeOffset deadline)
+    private sealed class Attempt(
+        long number, JobState job, IActorRef jobActor, CancellationTokenSource cancellation, DateTimeOffset deadline, IActorRef worker, Func<IJobHandler>? createHandler, string nodeId)
     {
         public long Number { get; } = number;
 
@@ -244,6 +224,57 @@ internal sealed partial class WorkerActor : ReceiveActor, IWithTimers
 
         // Written on the actor, read by the handler through JobContext.StopReason.
         public volatile StopReason StopReason;
+
+        public StopReason ReadStopReason() => StopReason;
+
+        public void ReportProgress(double progress, string? details) => JobActor.Tell(new AttemptProgressed(progress, details));
+
+        /// <summary>
+        /// On a pool thread: creates the handler and runs it, and tells the worker how it ended once its task has. As
+        /// an async method around the handler would: a synchronous throw is a failure (a cancellation when it is an
+        /// <see cref="OperationCanceledException"/>), and of a task's exceptions the first counts.
+        /// </summary>
+        public void RunHandler()
+        {
+            Task<object?> task;
+            try
+            {
+                if (createHandler is null)
+                {
+                    throw new PermanentJobFailureException($"job type '{Job.Type}' is not registered on node {nodeId}");
+                }
+
+                task = createHandler().RunAsync(Context!) ?? throw new InvalidOperationException("the handler returned no task");
+            }
+            catch (OperationCanceledException)
+            {
+                worker.Tell(new HandlerEnded(Number, null, null, Canceled: true));
+                return;
+            }
+            catch (Exception e)
+            {
+                worker.Tell(new HandlerEnded(Number, null, BaseOf(e), Canceled: false));
+                return;
+            }
+
+            if (task.IsCompleted)
+            {
+                Ended(task);
+                return;
+            }
+
+            task.ContinueWith(static (task, state) => ((Attempt)state!).Ended(task), this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        private static Exception BaseOf(Exception e) => e is AggregateException aggregate ? aggregate.GetBaseException() : e;
+
+        private void Ended(Task<object?> task) => worker.Tell(task.Status switch
+        {
+            TaskStatus.RanToCompletion => new HandlerEnded(Number, task.Result, null, Canceled: false),
+            TaskStatus.Canceled => new HandlerEnded(Number, null, null, Canceled: true),
+            _ when task.Exception!.InnerExceptions[0] is OperationCanceledException => new HandlerEnded(Number, null, null, Canceled: true),
+            _ => new HandlerEnded(Number, null, BaseOf(task.Exception!.InnerExceptions[0]), Canceled: false),
+        });
     }
 
     private sealed record HandlerEnded(long Number, object? Result, Exception? Exception, bool Canceled);
