@@ -31,6 +31,9 @@ internal sealed class SqliteJournalWriter : IDisposable
     private readonly SqliteCommand _selectDataVersion;
     private long _dataVersion = -1;
 
+    // The entities of the current batch taken to be new; kept between batches so a batch allocates no set.
+    private readonly HashSet<string> _assumedNew = new(StringComparer.Ordinal);
+
     private readonly SqliteCommand _selectHighest;
     private readonly SqliteParameter _highestPersistenceId;
 
@@ -79,18 +82,19 @@ internal sealed class SqliteJournalWriter : IDisposable
 
         // After this loop every entity of the batch has its stored highest number in memory, or is taken to be new
         // (none in memory: the plan counts it as 0).
-        HashSet<string>? assumedNew = null;
+        var assumedNew = _assumedNew;
+        assumedNew.Clear();
         for (var i = 0; i < writes.Count; i++)
         {
             var persistenceId = writes[i].PersistenceId;
-            if (_rememberedHighest.ContainsKey(persistenceId) || (assumedNew?.Contains(persistenceId) ?? false))
+            if (_rememberedHighest.ContainsKey(persistenceId) || assumedNew.Contains(persistenceId))
             {
                 continue;
             }
 
             if (!lookUpNewEntities && writes[i].FirstSequenceNr == 1)
             {
-                (assumedNew ??= new HashSet<string>(StringComparer.Ordinal)).Add(persistenceId);
+                assumedNew.Add(persistenceId);
                 continue;
             }
 
@@ -172,7 +176,7 @@ internal sealed class SqliteJournalWriter : IDisposable
     }
 
     /// <summary>Inserts the accepted events; false when an entity taken to be new had its first number taken already.</summary>
-    private bool Insert(AppendPlan plan, long writtenAt, HashSet<string>? assumedNew)
+    private bool Insert(AppendPlan plan, long writtenAt, HashSet<string> assumedNew)
     {
         var accepted = plan.AcceptedWrites;
         for (var i = 0; i < accepted.Count; i++)
@@ -181,7 +185,7 @@ internal sealed class SqliteJournalWriter : IDisposable
             var events = write.Events;
             for (var j = 0; j < events.Count; j++)
             {
-                if (!_insertEvent.Execute(write, events[j], writtenAt, allowTaken: assumedNew is not null && assumedNew.Contains(write.PersistenceId)))
+                if (!_insertEvent.Execute(write, events[j], writtenAt, allowTaken: assumedNew.Contains(write.PersistenceId)))
                 {
                     return false;
                 }
