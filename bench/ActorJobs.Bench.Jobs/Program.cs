@@ -1,7 +1,8 @@
 // The job engine end to end, durable, on one node. Not a test: it prints a table.
-//   scripts/with-postgres.sh dotnet run -c Release --project bench/ActorJobs.Bench.Jobs -- [--scenario drain|latency|memory|all] [--backend sqlite|postgresql|all]
+//   scripts/with-postgres.sh dotnet run -c Release --project bench/ActorJobs.Bench.Jobs -- [--scenario submit|drain|latency|memory|all] [--backend sqlite|postgresql|all]
 //       [--runs 3] [--jobs 100000] [--capacity 100] [--chunk 1000] [--submitters 2] [--latency-jobs 1000] [--waiting 1000000]
 //       [--allocations]   (samples the drain's allocations by type and prints the top 25)
+// submit:  the drain's submit phase alone (the queue stays paused); with --allocations, the submit's allocations by type.
 // drain:   N no-op jobs submitted in bulk (SubmitManyAsync, chunks of --chunk, --submitters at once) to a paused queue,
 //          then the queue is resumed and the node drains it. Times: submit, drain (resume to last completion) and end
 //          to end (first submit to last completion).
@@ -76,6 +77,30 @@ foreach (var backend in backends)
         summary.Add([backend, $"memory: {waiting:N0} waiting, working set after full GC (MB)", result.WorkingSetMb.ToString("N0", CultureInfo.InvariantCulture)]);
         summary.Add([backend, "memory: GC heap after full GC (MB)", result.HeapMb.ToString("N0", CultureInfo.InvariantCulture)]);
         summary.Add([backend, "memory: empty node, working set / GC heap (MB)", $"{result.EmptyWorkingSetMb:N0} / {result.EmptyHeapMb:N0}"]);
+    }
+
+    if (scenarios.Contains("submit"))
+    {
+        var rate = new List<double>();
+        var cpu = new List<double>();
+        var allocated = new List<double>();
+        for (var run = 0; run <= runs; run++)
+        {
+            var result = await Scenarios.SubmitOnlyAsync(backend, run == 0 ? Math.Min(jobs, 20_000) : jobs, capacity, chunk, submitters);
+            if (run == 0)
+            {
+                continue;
+            }
+
+            rate.Add(result.Rate);
+            cpu.Add(result.CpuUs);
+            allocated.Add(result.Allocated);
+            Console.WriteLine($"  {backend} submit run {run}: {result.Rate,9:N0}/s   per job: {result.CpuUs:N1} µs CPU, {result.Allocated:N0} B");
+        }
+
+        summary.Add([backend, $"submit {jobs:N0} (jobs/s)", Stat(rate)]);
+        summary.Add([backend, "submit: CPU per job (µs, all threads)", Stat(cpu, "N1")]);
+        summary.Add([backend, "submit: allocated per job (B)", Stat(allocated)]);
     }
 
     if (scenarios.Contains("drain"))

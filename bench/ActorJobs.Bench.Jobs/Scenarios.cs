@@ -6,6 +6,8 @@ namespace ActorJobs.Bench.Jobs;
 /// <summary>Rates in jobs/s; CPU (all threads of the process) and allocation per job, per phase, which a noisy machine disturbs less than rates.</summary>
 internal sealed record DrainResult(double SubmitRate, double DrainRate, double EndToEndRate, double SubmitCpuUs, double DrainCpuUs, double SubmitAllocated, double DrainAllocated);
 
+internal sealed record SubmitResult(double Rate, double CpuUs, double Allocated);
+
 internal sealed record LatencyResult(double P50, double P90, double P99, double AckToStartP50, double FsyncP50);
 
 internal sealed record MemoryResult(double SubmitRate, double WorkingSetMb, double HeapMb, double EmptyWorkingSetMb, double EmptyHeapMb, double PeakWorkingSetMb, string Breakdown);
@@ -58,6 +60,33 @@ internal static class Scenarios
             (cpu2 - cpu1).TotalMicroseconds / jobs,
             (double)(allocated1 - allocated0) / jobs,
             (double)(allocated2 - allocated1) / jobs);
+    }
+
+    /// <summary>Only the submit phase of <see cref="DrainAsync"/>: the jobs wait in a paused queue, never run.</summary>
+    public static async Task<SubmitResult> SubmitOnlyAsync(string backend, int jobs, int capacity, int chunk, int submitters)
+    {
+        await using var node = await BenchNode.StartAsync(backend, capacity, _ => NoResult);
+        await node.Engine.SetQueuePausedAsync(BenchNode.Queue, paused: true);
+        using var process = Process.GetCurrentProcess();
+        var allocated0 = GC.GetTotalAllocatedBytes(precise: true);
+        var cpu0 = process.TotalProcessorTime;
+        Allocations?.Start();
+        var elapsed = Stopwatch.StartNew();
+        await SubmitAsync(node.Engine, jobs, chunk, submitters, notBefore: null);
+        elapsed.Stop();
+        process.Refresh();
+        var allocated1 = GC.GetTotalAllocatedBytes(precise: true);
+        var cpu1 = process.TotalProcessorTime;
+        if (Allocations?.Stop(25) is { } sampled)
+        {
+            Console.WriteLine("    submit allocations by type (sampled, bytes per job):");
+            foreach (var (type, bytes) in sampled)
+            {
+                Console.WriteLine($"      {(double)bytes / jobs,8:N0}  {type}");
+            }
+        }
+
+        return new SubmitResult(jobs / elapsed.Elapsed.TotalSeconds, (cpu1 - cpu0).TotalMicroseconds / jobs, (double)(allocated1 - allocated0) / jobs);
     }
 
     public static async Task<LatencyResult> LatencyAsync(string backend, int jobs)

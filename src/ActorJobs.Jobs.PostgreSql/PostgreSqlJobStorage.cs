@@ -67,7 +67,7 @@ public sealed class PostgreSqlJobStorage : IAsyncDisposable
             snapshots = new PostgreSqlSnapshotStore(options);
             var index = new PostgreSqlJobIndex(journal);
             var writer = new BatchingJournalWriter(journal);
-            return new PostgreSqlJobStorage(options, journal, writer, snapshots, index, new EventSerializer().RegisterJobEvents());
+            return new PostgreSqlJobStorage(options, journal, writer, snapshots, index, JobEventJson.CreateSerializer());
         }
         catch
         {

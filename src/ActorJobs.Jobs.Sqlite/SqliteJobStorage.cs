@@ -60,7 +60,7 @@ public sealed class SqliteJobStorage : IAsyncDisposable
             snapshots = SqliteSnapshotStore.Open(options);
             var index = new SqliteJobIndex(journal);
             var writer = new BatchingJournalWriter(journal);
-            return new SqliteJobStorage(journal, writer, snapshots, index, new EventSerializer().RegisterJobEvents());
+            return new SqliteJobStorage(journal, writer, snapshots, index, JobEventJson.CreateSerializer());
         }
         catch
         {

@@ -96,8 +96,15 @@ public sealed partial class JobEngine : IAsyncDisposable
         var events = new JobSubmitted[submissions.Count];
         for (var i = 0; i < submissions.Count; i++)
         {
-            var prefix = submissions.Count == 1 ? "" : $"jobs[{i}].";
-            events[i] = _runtime.Catalog.Validate(submissions[i], NewJobId(now), now, prefix);
+            try
+            {
+                events[i] = _runtime.Catalog.Validate(submissions[i], NewJobId(now), now);
+            }
+            catch (JobValidationException e) when (submissions.Count > 1)
+            {
+                // The index is put in front only here, so valid jobs cost no field names.
+                throw new JobValidationException($"jobs[{i}].{e.Field}", e.Problem);
+            }
         }
 
         var outcomes = await _runtime.Store.SubmitAsync(events, cancellationToken).ConfigureAwait(false);

@@ -23,13 +23,24 @@ internal sealed class SqliteEventInsert : IDisposable
     private const int WriterId = 6;
     private const int Tags = 7;
 
+    // SQLITE_CONSTRAINT_UNIQUE: the only unique key of the journal is (persistence_id, sequence_nr).
+    private const int UniqueConstraintFailed = 2067;
+
     private readonly SqliteConnection _connection;
     private sqlite3_stmt? _statement;
 
     public SqliteEventInsert(SqliteConnection connection) => _connection = connection;
 
     /// <summary>Inserts one event of <paramref name="write"/> inside the transaction open on the connection.</summary>
-    public void Execute(AtomicWrite write, SerializedEvent e, long writtenAtMicroseconds)
+    /// <param name="write">The write the event belongs to.</param>
+    /// <param name="e">The event.</param>
+    /// <param name="writtenAtMicroseconds">The batch's time.</param>
+    /// <param name="allowTaken">
+    /// When its number is taken already (the journal's unique key), return false instead of throwing; SQLite undoes
+    /// only this statement, so the caller decides what becomes of the transaction.
+    /// </param>
+    /// <returns>True when inserted.</returns>
+    public bool Execute(AtomicWrite write, SerializedEvent e, long writtenAtMicroseconds, bool allowTaken = false)
     {
         var statement = _statement ?? Prepare();
         try
@@ -46,10 +57,18 @@ internal sealed class SqliteEventInsert : IDisposable
                 ? raw.sqlite3_bind_text16(statement, Tags, tags)
                 : raw.sqlite3_bind_null(statement, Tags));
             var rc = raw.sqlite3_step(statement);
-            if (rc != raw.SQLITE_DONE)
+            if (rc == raw.SQLITE_DONE)
             {
-                Check(rc);
+                return true;
             }
+
+            if (allowTaken && raw.sqlite3_extended_errcode(_connection.Handle) == UniqueConstraintFailed)
+            {
+                return false;
+            }
+
+            Check(rc);
+            return false;
         }
         finally
         {

@@ -14,7 +14,9 @@ namespace ActorJobs.Persistence.Sqlite;
 /// The writer remembers the highest number of the entities it wrote or read, so a busy entity costs no lookup per
 /// batch. What it remembers is valid only while no other connection has committed: SQLite's <c>data_version</c>
 /// changes exactly then, and the writer checks it under the write lock at the start of every batch and forgets
-/// everything when it moved (another process, or the snapshot store, wrote to the file).
+/// everything when it moved (another process, or the snapshot store, wrote to the file). An entity it does not
+/// remember whose write starts at 1 is taken to be new without a lookup; the journal's unique key catches the rare
+/// one that is not (see <see cref="TryWrite"/>).
 /// </remarks>
 internal sealed class SqliteJournalWriter : IDisposable
 {
@@ -28,6 +30,9 @@ internal sealed class SqliteJournalWriter : IDisposable
     private readonly Dictionary<string, long> _rememberedHighest = new(StringComparer.Ordinal);
     private readonly SqliteCommand _selectDataVersion;
     private long _dataVersion = -1;
+
+    // The entities of the current batch taken to be new; kept between batches so a batch allocates no set.
+    private readonly HashSet<string> _assumedNew = new(StringComparer.Ordinal);
 
     private readonly SqliteCommand _selectHighest;
     private readonly SqliteParameter _highestPersistenceId;
@@ -53,7 +58,16 @@ internal sealed class SqliteJournalWriter : IDisposable
 
     public SqliteConnection Connection => _connection;
 
-    public IReadOnlyList<AtomicWriteResult> Write(IReadOnlyList<AtomicWrite> writes, DateTimeOffset timestamp)
+    public IReadOnlyList<AtomicWriteResult> Write(IReadOnlyList<AtomicWrite> writes, DateTimeOffset timestamp) =>
+        TryWrite(writes, timestamp, lookUpNewEntities: false) ?? TryWrite(writes, timestamp, lookUpNewEntities: true)!;
+
+    /// <summary>
+    /// Writes the batch in one transaction. Without <paramref name="lookUpNewEntities"/>, an entity the writer does
+    /// not remember whose first write of the batch starts at 1 is taken to be new, without a lookup (a submit's fresh
+    /// job, the common case); should it exist after all, its first event breaks the journal's unique key, the
+    /// transaction is rolled back whole and null returned, so the caller writes the batch again with every lookup.
+    /// </summary>
+    private IReadOnlyList<AtomicWriteResult>? TryWrite(IReadOnlyList<AtomicWrite> writes, DateTimeOffset timestamp, bool lookUpNewEntities)
     {
         using var transaction = _connection.BeginTransaction(deferred: false);
         _selectDataVersion.Transaction = transaction;
@@ -66,20 +80,35 @@ internal sealed class SqliteJournalWriter : IDisposable
             _dataVersion = dataVersion;
         }
 
-        // After this loop every entity of the batch has its stored highest number in memory, so the plan reads them
-        // from there.
+        // After this loop every entity of the batch has its stored highest number in memory, or is taken to be new
+        // (none in memory: the plan counts it as 0).
+        var assumedNew = _assumedNew;
+        assumedNew.Clear();
         for (var i = 0; i < writes.Count; i++)
         {
             var persistenceId = writes[i].PersistenceId;
-            if (!_rememberedHighest.ContainsKey(persistenceId))
+            if (_rememberedHighest.ContainsKey(persistenceId) || assumedNew.Contains(persistenceId))
             {
-                _highestPersistenceId.Value = persistenceId;
-                _rememberedHighest[persistenceId] = _selectHighest.ExecuteScalar() is long found ? found : 0;
+                continue;
             }
+
+            if (!lookUpNewEntities && writes[i].FirstSequenceNr == 1)
+            {
+                assumedNew.Add(persistenceId);
+                continue;
+            }
+
+            _highestPersistenceId.Value = persistenceId;
+            _rememberedHighest[persistenceId] = _selectHighest.ExecuteScalar() is long found ? found : 0;
         }
 
         var plan = AppendPlan.Create(writes, _rememberedHighest);
-        Insert(plan, JournalTimestamp.ToUnixMicroseconds(timestamp));
+        if (!Insert(plan, JournalTimestamp.ToUnixMicroseconds(timestamp), assumedNew))
+        {
+            transaction.Rollback();
+            return null;
+        }
+
         ApplyProjections(plan.AcceptedWrites, transaction);
         transaction.Commit();
 
@@ -146,7 +175,8 @@ internal sealed class SqliteJournalWriter : IDisposable
         }
     }
 
-    private void Insert(AppendPlan plan, long writtenAt)
+    /// <summary>Inserts the accepted events; false when an entity taken to be new had its first number taken already.</summary>
+    private bool Insert(AppendPlan plan, long writtenAt, HashSet<string> assumedNew)
     {
         var accepted = plan.AcceptedWrites;
         for (var i = 0; i < accepted.Count; i++)
@@ -155,9 +185,14 @@ internal sealed class SqliteJournalWriter : IDisposable
             var events = write.Events;
             for (var j = 0; j < events.Count; j++)
             {
-                _insertEvent.Execute(write, events[j], writtenAt);
+                if (!_insertEvent.Execute(write, events[j], writtenAt, allowTaken: assumedNew.Contains(write.PersistenceId)))
+                {
+                    return false;
+                }
             }
         }
+
+        return true;
     }
 
     private void ApplyProjections(IReadOnlyList<AtomicWrite> accepted, SqliteTransaction transaction)

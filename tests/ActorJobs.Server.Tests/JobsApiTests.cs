@@ -125,6 +125,19 @@ public sealed class JobsApiTests(ApiServer server)
         Assert.Equal(0, (await ApiServer.ReadAsync<JobPageDto>(await server.Admin.GetAsync($"jobs?{Q}"))).Total);
     }
 
+    [Theory]
+    [InlineData("""{"type":"noop","timeoutSeconds":0}""", "jobs[2].timeoutSeconds", "out of range")]
+    [InlineData("""{"type":"noop","params":[1]}""", "jobs[2].params", "must be a JSON object, not array")]
+    [InlineData("""{"priority":"high"}""", "jobs[2].type", "is required")]
+    public async Task Bulk_submit_names_a_field_the_server_checks_with_the_jobs_index(string bad, string field, string problem)
+    {
+        var response = await ApiServer.PostRawAsync(server.Admin, $"jobs/bulk?{Q}", $$"""{"jobs":[{"type":"noop"},{"type":"noop"},{{bad}}]}""");
+
+        var detail = await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest, field);
+        Assert.Contains(problem, detail);
+        Assert.Equal(0, (await ApiServer.ReadAsync<JobPageDto>(await server.Admin.GetAsync($"jobs?{Q}"))).Total);
+    }
+
     [Fact]
     public async Task Bulk_submit_of_a_lone_bad_job_names_it_by_index_too()
     {

@@ -22,6 +22,8 @@ public sealed class JobCatalog
     /// <summary>The tenant of jobs submitted without one.</summary>
     public const string DefaultTenant = "default";
 
+    private const string EmptyParams = "{}";
+
     private readonly FrozenDictionary<string, QueueDefinition> _queues;
     private readonly FrozenDictionary<string, JobGroupDefinition> _groups;
     private readonly FrozenDictionary<string, JobTypeRegistration> _types;
@@ -79,19 +81,33 @@ public sealed class JobCatalog
     public JobSubmitted Validate(JobSubmission submission, string jobId, DateTimeOffset now, string fieldPrefix = "")
     {
         ArgumentNullException.ThrowIfNull(submission);
-        var typeId = Names.Require(submission.Type, fieldPrefix + "type");
+        ArgumentNullException.ThrowIfNull(fieldPrefix);
+        try
+        {
+            return Validate(submission, jobId, now);
+        }
+        catch (JobValidationException e) when (fieldPrefix.Length > 0)
+        {
+            // Fields are named with the prefix only when one is wrong: a bulk submit builds no names for valid jobs.
+            throw new JobValidationException(fieldPrefix + e.Field, e.Problem);
+        }
+    }
+
+    private JobSubmitted Validate(JobSubmission submission, string jobId, DateTimeOffset now)
+    {
+        var typeId = Names.Require(submission.Type, "type");
         if (!_types.TryGetValue(typeId, out var registration))
         {
-            throw new JobValidationException(fieldPrefix + "type", $"'{typeId}' is not a job type; known types: {string.Join(", ", _types.Keys.Order(StringComparer.Ordinal))}");
+            throw new JobValidationException("type", $"'{typeId}' is not a job type; known types: {string.Join(", ", _types.Keys.Order(StringComparer.Ordinal))}");
         }
 
         var type = registration.Definition;
-        var tenant = Names.Require(submission.Tenant, fieldPrefix + "tenant");
-        var queue = submission.Queue is { } asked ? RequireQueue(asked, fieldPrefix + "queue") : QueueOf(type);
-        var owner = Names.Optional(submission.Owner, fieldPrefix + "owner");
-        var key = Names.Optional(submission.IdempotencyKey, fieldPrefix + "idempotencyKey");
-        var priority = JobPriority.Validate(submission.Priority ?? JobPriority.Normal, fieldPrefix + "priority");
-        var timeout = JobTypeDefinition.ValidateTimeout(submission.Timeout ?? type.Timeout, fieldPrefix + "timeout");
+        var tenant = Names.Require(submission.Tenant, "tenant");
+        var queue = submission.Queue is { } asked ? RequireQueue(asked, "queue") : QueueOf(type);
+        var owner = Names.Optional(submission.Owner, "owner");
+        var key = Names.Optional(submission.IdempotencyKey, "idempotencyKey");
+        var priority = JobPriority.Validate(submission.Priority ?? JobPriority.Normal, "priority");
+        var timeout = JobTypeDefinition.ValidateTimeout(submission.Timeout ?? type.Timeout, "timeout");
         var retry = type.Retry;
         if (submission.MaxRetries is { } maxRetries)
         {
@@ -103,17 +119,8 @@ public sealed class JobCatalog
             retry = retry with { InitialDelay = delay, MaxDelay = delay > retry.MaxDelay ? delay : retry.MaxDelay };
         }
 
-        retry.Validate(fieldPrefix + "retry");
-        var parameters = ValidateParams(type, submission.Params ?? "{}", fieldPrefix + "params");
-        var resources = new SortedSet<string>(type.Resources, StringComparer.Ordinal);
-        if (submission.Resources is { } own)
-        {
-            for (var i = 0; i < own.Count; i++)
-            {
-                resources.Add(Names.Require(own[i], $"{fieldPrefix}resources[{i}]"));
-            }
-        }
-
+        retry.Validate("retry");
+        var parameters = ValidateParams(type, submission.Params, "params");
         return new JobSubmitted
         {
             At = now,
@@ -125,12 +132,36 @@ public sealed class JobCatalog
             Queue = queue,
             Priority = priority,
             Params = parameters,
-            Resources = [.. resources],
+            Resources = ResourcesOf(type, submission.Resources),
             NotBefore = submission.NotBefore is { } notBefore && notBefore > now ? notBefore : now,
             Timeout = timeout,
             Retry = retry,
             Suspendable = type.Suspendable,
         };
+    }
+
+    /// <summary>The type's resources and the submission's own, each once, in ordinal order.</summary>
+    private static string[] ResourcesOf(JobTypeDefinition type, IReadOnlyList<string>? own)
+    {
+        if (own is not { Count: > 0 })
+        {
+            // Most jobs name none, and most types none: then no set is built.
+            return type.Resources.Count == 0 ? [] : SortedDistinct(type.Resources, []);
+        }
+
+        for (var i = 0; i < own.Count; i++)
+        {
+            Names.Require(own[i], $"resources[{i}]");
+        }
+
+        return SortedDistinct(type.Resources, own);
+    }
+
+    private static string[] SortedDistinct(IReadOnlyList<string> first, IReadOnlyList<string> second)
+    {
+        var resources = new SortedSet<string>(first, StringComparer.Ordinal);
+        resources.UnionWith(second);
+        return [.. resources];
     }
 
     private string RequireQueue(string name, string field)
@@ -141,8 +172,15 @@ public sealed class JobCatalog
             : throw new JobValidationException(field, $"'{name}' is not a queue; known queues: {string.Join(", ", _queues.Keys.Order(StringComparer.Ordinal))}");
     }
 
-    private string ValidateParams(JobTypeDefinition type, string json, string field)
+    private string ValidateParams(JobTypeDefinition type, string? json, string field)
     {
+        if ((json is null or EmptyParams) && !_schemas.ContainsKey(type.Id))
+        {
+            // No params at all: nothing to parse, and "{}" is what parsing would give back.
+            return EmptyParams;
+        }
+
+        json ??= EmptyParams;
         var size = Encoding.UTF8.GetByteCount(json);
         if (size > MaxParamsBytes)
         {

@@ -82,7 +82,16 @@ internal static class JobsEndpoints
         var submissions = new JobSubmission[jobs.Count];
         for (var i = 0; i < jobs.Count; i++)
         {
-            submissions[i] = (jobs[i] ?? throw new JobValidationException($"jobs[{i}]", "must be a job, not null")).ToSubmission(owner, $"jobs[{i}].");
+            var job = jobs[i] ?? throw new JobValidationException($"jobs[{i}]", "must be a job, not null");
+            try
+            {
+                submissions[i] = job.ToSubmission(owner);
+            }
+            catch (JobValidationException e)
+            {
+                // Named with the index only when wrong, so a valid job costs no field names.
+                throw new JobValidationException($"jobs[{i}].{e.Field}", e.Problem);
+            }
         }
 
         IReadOnlyList<SubmitOutcome> outcomes;

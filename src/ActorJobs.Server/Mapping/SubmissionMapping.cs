@@ -11,21 +11,21 @@ namespace ActorJobs.Server.Mapping;
 /// </summary>
 internal static class SubmissionMapping
 {
-    public static JobSubmission ToSubmission(this SubmitJobRequest request, string tenant, string prefix = "")
+    public static JobSubmission ToSubmission(this SubmitJobRequest request, string tenant)
     {
         ArgumentNullException.ThrowIfNull(request);
         return new JobSubmission
         {
-            Type = request.Type ?? throw new JobValidationException(prefix + "type", "is required: the id of a job type (GET /job-types lists them)"),
+            Type = request.Type ?? throw new JobValidationException("type", "is required: the id of a job type (GET /job-types lists them)"),
             Tenant = tenant,
             Owner = request.Owner,
             IdempotencyKey = request.IdempotencyKey,
-            Params = ParamsText(request.Params, prefix + "params"),
-            Priority = Priority(request.Priority, prefix + "priority"),
+            Params = ParamsText(request.Params, "params"),
+            Priority = Priority(request.Priority, "priority"),
             NotBefore = request.NotBefore,
-            Timeout = TimeoutOf(request.TimeoutSeconds, prefix + "timeoutSeconds"),
+            Timeout = TimeoutOf(request.TimeoutSeconds, "timeoutSeconds"),
             MaxRetries = request.MaxRetries is { } retries && retries is < 0 or > RetryPolicy.MaxRetriesLimit
-                ? throw new JobValidationException(prefix + "maxRetries", $"{retries} is out of range; use 0 to {RetryPolicy.MaxRetriesLimit}")
+                ? throw new JobValidationException("maxRetries", $"{retries} is out of range; use 0 to {RetryPolicy.MaxRetriesLimit}")
                 : request.MaxRetries,
             Resources = request.Resources,
             Queue = request.Queue,

@@ -24,7 +24,7 @@ public static class InMemoryJobsExtensions
     public static async Task<InMemoryJobs> StartInMemoryJobsAsync(this TestKitBase kit, JobCatalog catalog, JobEngineSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(kit);
-        var persistence = kit.UseInMemoryPersistence(new EventSerializer().RegisterJobEvents());
+        var persistence = kit.UseInMemoryPersistence(JobEventJson.CreateSerializer());
         var index = new InMemoryJobIndex(persistence.Journal);
         var store = new JobStore(persistence.Journal, index, persistence.Serializer);
         var engine = await JobEngine.StartAsync(kit.Sys, store, catalog, settings ?? new JobEngineSettings { NodeId = "test-node" }).ConfigureAwait(false);

@@ -26,6 +26,23 @@ public abstract class EngineSubmissionTests(ITestOutputHelper output, EngineBack
     }
 
     [Fact]
+    public async Task A_bulk_submit_names_a_bad_param_and_a_bad_resource_with_the_jobs_index_and_creates_none()
+    {
+        var param = await Assert.ThrowsAsync<JobValidationException>(() => Engine.SubmitManyAsync(
+        [
+            new JobSubmission { Type = "resize", Params = """{"path":"a.png","width":1,"height":2}""" },
+            new JobSubmission { Type = "noop" },
+            new JobSubmission { Type = "resize", Params = """{"path":"a.png","width":"wide","height":2}""" },
+        ]));
+        var resource = await Assert.ThrowsAsync<JobValidationException>(() => Engine.SubmitManyAsync(
+            [new JobSubmission { Type = "noop" }, new JobSubmission { Type = "noop", Resources = ["gpu", " "] }]));
+
+        Assert.StartsWith("jobs[2].params.width", param.Field, StringComparison.Ordinal);
+        Assert.Equal("jobs[1].resources[1]: must not be empty.", resource.Message);
+        Assert.Empty((await Engine.ListAsync(new JobQuery())).Jobs);
+    }
+
+    [Fact]
     public async Task A_submission_can_pick_another_queue_which_runs_it_and_its_submitted_event_keeps()
     {
         await Engine.SetQueuePausedAsync("work", paused: true);

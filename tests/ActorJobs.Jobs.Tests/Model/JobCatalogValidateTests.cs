@@ -258,6 +258,40 @@ public sealed class JobCatalogValidateTests
         Assert.Equal("jobs[3].priority", failure.Field);
     }
 
+    [Fact]
+    public void A_prefix_is_put_in_front_of_a_nested_field_and_the_message()
+    {
+        var failure = Assert.Throws<JobValidationException>(
+            () => _catalog.Validate(new JobSubmission { Type = "report", Params = """{ "count": 1, "page": { "size": "big" } }""" }, "job-1", Now, "jobs[12]."));
+
+        Assert.Equal("jobs[12].params.page.size", failure.Field);
+        Assert.Equal("jobs[12].params.page.size: does not match the schema of job type 'report': IntegerExpected.", failure.Message);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("{}")]
+    public void No_params_are_an_empty_object_and_still_checked_against_a_schema(string? json)
+    {
+        Assert.Equal("{}", _catalog.Validate(new JobSubmission { Type = "cleanup", Params = json }, "job-1", Now).Params);
+        AssertRefused(
+            new JobSubmission { Type = "report", Params = json },
+            "params.count",
+            "params.count: does not match the schema of job type 'report': PropertyRequired.");
+    }
+
+    [Fact]
+    public void A_job_naming_no_resources_holds_its_types_and_one_naming_some_holds_both_each_once_in_order()
+    {
+        var typeOnly = _catalog.Validate(new JobSubmission { Type = "report", Params = """{ "count": 1 }""" }, "job-1", Now);
+        var both = _catalog.Validate(new JobSubmission { Type = "report", Params = """{ "count": 1 }""", Resources = ["model:llama", "gpu", "gpu"] }, "job-2", Now);
+        var none = _catalog.Validate(new JobSubmission { Type = "cleanup" }, "job-3", Now);
+
+        Assert.Equal(["model:llama"], typeOnly.Resources);
+        Assert.Equal(["gpu", "model:llama"], both.Resources);
+        Assert.Empty(none.Resources);
+    }
+
     private void AssertRefused(JobSubmission submission, string field, string message)
     {
         var failure = Refused(submission);

@@ -114,6 +114,46 @@ public sealed class SqliteJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task A_batch_with_a_taken_first_number_among_new_entities_rejects_only_that_write()
+    {
+        // The second journal does not remember the first's entity, so it takes a write at 1 for new without a lookup;
+        // the unique key catches it, and the batch is written again with lookups.
+        using var first = SqliteJournal.Open(new SqlitePersistenceOptions { ConnectionString = ConnectionString });
+        using var second = SqliteJournal.Open(new SqlitePersistenceOptions { ConnectionString = ConnectionString });
+        var taken = $"job-{Guid.NewGuid():N}";
+        var before = $"job-{Guid.NewGuid():N}";
+        var after = $"job-{Guid.NewGuid():N}";
+        Assert.True((await first.WriteAsync(Write(taken, 1, "first"))).IsWritten);
+
+        var results = await second.WriteAsync([Write(before, 1, "new"), Write(taken, 1, "second"), Write(taken, 2, "second"), Write(after, 1, "new"), Write(after, 2, "new")]);
+
+        // The write at 2 continues the stored history, as it would have with a lookup.
+        Assert.Equal([true, false, true, true, true], results.Select(r => r.IsWritten));
+        Assert.Contains("sequence number 1 is already taken (highest stored is 1)", results[1].RejectionReason);
+        Assert.Equal(["first", "second"], await TextsAsync(first, taken));
+        Assert.Equal(["new"], await TextsAsync(first, before));
+        Assert.Equal(["new", "new"], await TextsAsync(first, after));
+    }
+
+    [Fact]
+    public async Task A_write_at_1_to_an_entity_another_journal_created_leaves_its_projection_alone()
+    {
+        using var first = SqliteJournal.Open(SqliteJournalConformanceTests.SqliteStore.Options(ConnectionString));
+        using var second = SqliteJournal.Open(SqliteJournalConformanceTests.SqliteStore.Options(ConnectionString));
+        var id = $"job-{Guid.NewGuid():N}";
+
+        Assert.True((await first.WriteAsync(WithRow(Write(id, 1, "first"), "waiting"))).IsWritten);
+
+        var stolen = await second.WriteAsync(WithRow(Write(id, 1, "second"), "stolen"));
+
+        Assert.False(stolen.IsWritten);
+        Assert.Contains("sequence number 1 is already taken (highest stored is 1)", stolen.RejectionReason);
+        Assert.Equal(["first"], await TextsAsync(first, id));
+        Assert.Equal("waiting", RowStatus(id));
+        Assert.True((await second.WriteAsync(Write(id, 2, "second"))).IsWritten);
+    }
+
+    [Fact]
     public async Task A_read_only_file_makes_appends_fail_clearly_and_acknowledges_nothing()
     {
         var id = $"job-{Guid.NewGuid():N}";
@@ -190,6 +230,29 @@ public sealed class SqliteJournalTests : IDisposable
         var failure = Assert.Throws<ArgumentException>(() => SqliteJournal.Open(options));
 
         Assert.StartsWith("Two SQLite projections apply JobRowUpdate: SqliteJobRowProjection and SqliteJobRowProjection.", failure.Message);
+    }
+
+    private string? RowStatus(string jobId)
+    {
+        using var connection = OpenSide();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT status FROM test_job_rows WHERE job_id = $job_id";
+        command.Parameters.AddWithValue("$job_id", jobId);
+        return (string?)command.ExecuteScalar();
+    }
+
+    private static AtomicWrite WithRow(AtomicWrite write, string status) =>
+        new(write.PersistenceId, write.Events, [new JobRowUpdate(write.PersistenceId, status)]);
+
+    private static async Task<List<string>> TextsAsync(SqliteJournal journal, string id)
+    {
+        var texts = new List<string>();
+        await foreach (var e in journal.ReplayAsync(id, 1, long.MaxValue, long.MaxValue))
+        {
+            texts.Add(JsonDocument.Parse(e.Payload).RootElement.GetProperty("text").GetString()!);
+        }
+
+        return texts;
     }
 
     private static AtomicWrite Write(string id, long seq, string text) =>
