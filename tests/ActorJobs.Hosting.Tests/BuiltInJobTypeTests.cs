@@ -55,7 +55,9 @@ public sealed class BuiltInJobTypeTests : IAsyncLifetime
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(_cancel.Token);
         var events = Client.WatchAsync(new JobEventFilter { Type = "sleep" }, stop.Token).GetAsyncEnumerator(stop.Token);
         var next = events.MoveNextAsync();
-        var job = (await Client.SubmitAsync(new JobSubmission { Type = "sleep", Params = """{"seconds":1.5}""" }, _cancel.Token)).State;
+        // Real time: 3 s gives reports at about 0, 1, 2 and 3 s, so a starved machine would have to stall a timer by
+        // 2 s to leave no report between the first and the last (1.5 s failed once at a load of 35 on 2 cores).
+        var job = (await Client.SubmitAsync(new JobSubmission { Type = "sleep", Params = """{"seconds":3}""" }, _cancel.Token)).State;
 
         var progress = new List<double>();
         while (await next)
@@ -68,7 +70,7 @@ public sealed class BuiltInJobTypeTests : IAsyncLifetime
             if (events.Current.Job.Status.IsFinal())
             {
                 Assert.Equal(JobStatus.Completed, events.Current.Job.Status);
-                Assert.Equal("""{"slept":1.5}""", events.Current.Job.Result);
+                Assert.Equal("""{"slept":3}""", events.Current.Job.Result);
                 break;
             }
 
