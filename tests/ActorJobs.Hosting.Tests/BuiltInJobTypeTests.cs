@@ -69,7 +69,7 @@ public sealed class BuiltInJobTypeTests : IAsyncLifetime
 
             if (events.Current.Job.Status.IsFinal())
             {
-                Assert.True(events.Current.Job.Status == JobStatus.Completed, $"{events.Current.Job.Status}: {events.Current.Job.Error} (attempt {events.Current.Job.Attempt})");
+                Assert.True(events.Current.Job.Status == JobStatus.Completed, $"{events.Current.Job.Status}: {events.Current.Job.Error} (attempt {events.Current.Job.Attempt}); the node's warnings:\n{string.Join("\n", _host.Logs.Lines)}");
                 Assert.Equal("""{"slept":3}""", events.Current.Job.Result);
                 break;
             }

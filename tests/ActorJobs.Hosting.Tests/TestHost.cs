@@ -2,6 +2,7 @@ using ActorJobs.Jobs;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace ActorJobs.Hosting.Tests;
 
@@ -13,11 +14,15 @@ public sealed class TestHost : IAsyncDisposable
     private TestHost(IHost host, string directory, bool ownsDirectory)
     {
         Host = host;
+        Logs = host.Services.GetRequiredService<CapturedLogs>();
         Directory = directory;
         _ownsDirectory = ownsDirectory;
     }
 
     public IHost Host { get; }
+
+    /// <summary>What the node logged at warning level and above, for failure messages.</summary>
+    public CapturedLogs Logs { get; }
 
     public string Directory { get; }
 
@@ -53,6 +58,10 @@ public sealed class TestHost : IAsyncDisposable
         }
 
         builder.Configuration.AddInMemoryCollection(values);
+        var logs = new CapturedLogs();
+        builder.Services.AddSingleton(logs);
+        builder.Logging.AddProvider(logs);
+        builder.Logging.AddFilter<CapturedLogs>(level => level >= LogLevel.Warning);
         builder.Services.AddActorJobs(b =>
         {
             b.AddBuiltInJobTypes();
