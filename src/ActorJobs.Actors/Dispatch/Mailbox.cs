@@ -27,14 +27,14 @@ internal sealed class Mailbox : IThreadPoolWorkItem
 
     // Unbounded mailboxes: pushed by any thread, newest first; and taken and reversed, oldest first, touched only by the
     // thread running this mailbox.
-    private UserNode? _userIncoming;
-    private UserNode? _userTaken;
+    private Node<Envelope>? _userIncoming;
+    private Node<Envelope>? _userTaken;
 
     // Pushed by any thread, newest first.
-    private SystemNode? _systemIncoming;
+    private Node<SystemMessage>? _systemIncoming;
 
     // Taken from _systemIncoming and reversed, oldest first; touched only by the thread running this mailbox.
-    private SystemNode? _systemTaken;
+    private Node<SystemMessage>? _systemTaken;
     private readonly int _throughput;
     private readonly int _capacity;
     private readonly MailboxOverflow _overflow;
@@ -77,16 +77,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         }
         else
         {
-            var node = new UserNode(envelope);
-            while (true)
-            {
-                var head = Volatile.Read(ref _userIncoming);
-                node.Next = head;
-                if (Interlocked.CompareExchange(ref _userIncoming, node, head) == head)
-                {
-                    break;
-                }
-            }
+            Push(ref _userIncoming, envelope);
         }
         while (true)
         {
@@ -110,16 +101,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
 
     public void PostSystem(SystemMessage message)
     {
-        var node = new SystemNode(message);
-        while (true)
-        {
-            var head = Volatile.Read(ref _systemIncoming);
-            node.Next = head;
-            if (Interlocked.CompareExchange(ref _systemIncoming, node, head) == head)
-            {
-                break;
-            }
-        }
+        Push(ref _systemIncoming, message);
 
         if (IsClosed)
         {
@@ -169,7 +151,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         _userTaken = null;
         for (var node = takenUser; node is not null; node = node.Next)
         {
-            Cell.System.DeadLetterFor(node.Envelope, Cell.Self);
+            Cell.System.DeadLetterFor(node.Value, Cell.Self);
         }
         DrainUserToDeadLetters();
 
@@ -177,7 +159,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         _systemTaken = null;
         for (var node = taken; node is not null; node = node.Next)
         {
-            Cell.SystemInvokeAfterDeath(node.Message);
+            Cell.SystemInvokeAfterDeath(node.Value);
         }
 
         DrainSystemAfterClose();
@@ -250,14 +232,30 @@ internal sealed class Mailbox : IThreadPoolWorkItem
 
         var next = _systemTaken;
         _systemTaken = next.Next;
-        message = next.Message;
+        message = next.Value;
         return true;
     }
 
-    private static SystemNode Reverse(SystemNode newestFirst)
+    /// <summary>Pushes <paramref name="value"/> on the lock-free stack at <paramref name="head"/>; any thread may.</summary>
+    private static void Push<T>(ref Node<T>? head, T value)
     {
-        SystemNode? oldestFirst = null;
-        for (SystemNode? node = newestFirst, next; node is not null; node = next)
+        var node = new Node<T>(value);
+        while (true)
+        {
+            var seen = Volatile.Read(ref head);
+            node.Next = seen;
+            if (Interlocked.CompareExchange(ref head, node, seen) == seen)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>A stack taken whole (newest first), turned into a list oldest first.</summary>
+    private static Node<T> Reverse<T>(Node<T> newestFirst)
+    {
+        Node<T>? oldestFirst = null;
+        for (Node<T>? node = newestFirst, next; node is not null; node = next)
         {
             next = node.Next;
             node.Next = oldestFirst;
@@ -292,29 +290,17 @@ internal sealed class Mailbox : IThreadPoolWorkItem
                 envelope = default;
                 return false;
             }
-            _userTaken = ReverseUser(incoming);
+            _userTaken = Reverse(incoming);
         }
         var next = _userTaken;
         _userTaken = next.Next;
-        envelope = next.Envelope;
+        envelope = next.Value;
         return true;
     }
 
     private bool HasUserMessages => _bounded is not null
         ? !_bounded.IsEmpty
         : _userTaken is not null || Volatile.Read(ref _userIncoming) is not null;
-
-    private static UserNode ReverseUser(UserNode newestFirst)
-    {
-        UserNode? oldestFirst = null;
-        for (UserNode? node = newestFirst, next; node is not null; node = next)
-        {
-            next = node.Next;
-            node.Next = oldestFirst;
-            oldestFirst = node;
-        }
-        return oldestFirst!;
-    }
 
     private bool HasPendingWork()
     {
@@ -405,9 +391,9 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         {
             return;
         }
-        for (UserNode? node = ReverseUser(incoming); node is not null; node = node.Next)
+        for (Node<Envelope>? node = Reverse(incoming); node is not null; node = node.Next)
         {
-            Cell.System.DeadLetterFor(node.Envelope, Cell.Self);
+            Cell.System.DeadLetterFor(node.Value, Cell.Self);
         }
     }
 
@@ -420,23 +406,16 @@ internal sealed class Mailbox : IThreadPoolWorkItem
             return;
         }
 
-        for (SystemNode? node = Reverse(incoming); node is not null; node = node.Next)
+        for (Node<SystemMessage>? node = Reverse(incoming); node is not null; node = node.Next)
         {
-            Cell.SystemInvokeAfterDeath(node.Message);
+            Cell.SystemInvokeAfterDeath(node.Value);
         }
     }
 
-    private sealed class UserNode(Envelope envelope)
+    private sealed class Node<T>(T value)
     {
-        public Envelope Envelope { get; } = envelope;
+        public T Value { get; } = value;
 
-        public UserNode? Next { get; set; }
-    }
-
-    private sealed class SystemNode(SystemMessage message)
-    {
-        public SystemMessage Message { get; } = message;
-
-        public SystemNode? Next { get; set; }
+        public Node<T>? Next { get; set; }
     }
 }
