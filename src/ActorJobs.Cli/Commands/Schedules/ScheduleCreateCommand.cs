@@ -18,16 +18,7 @@ internal static class ScheduleCreateCommand
             var schedule = await run.Client.CreateScheduleAsync(
                 options.Request(run, run.Value(name), current: null, enabled: run.Value(disabled) ? false : null),
                 run.CancellationToken);
-            if (run.Json)
-            {
-                run.WriteJson(schedule);
-            }
-            else
-            {
-                run.WriteLine(Render.ScheduleLine(schedule, "created"));
-            }
-
-            return ExitCodes.Ok;
+            return ScheduleOptions.Report(run, schedule, "created");
         });
         return command;
     }

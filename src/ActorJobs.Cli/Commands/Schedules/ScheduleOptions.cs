@@ -34,6 +34,21 @@ internal sealed class ScheduleOptions
         }
     }
 
+    /// <summary>Prints a schedule just created or changed: the JSON with --json, else one line; exit code 0.</summary>
+    public static int Report(Invocation run, ScheduleDto schedule, string verb)
+    {
+        if (run.Json)
+        {
+            run.WriteJson(schedule);
+        }
+        else
+        {
+            run.WriteLine(Render.ScheduleLine(schedule, verb));
+        }
+
+        return ExitCodes.Ok;
+    }
+
     /// <summary>The request: the options given, and for the rest the values of <paramref name="current"/> (none for a new schedule).</summary>
     public ScheduleRequest Request(Invocation run, string name, ScheduleDto? current, bool? enabled) => new()
     {

@@ -20,16 +20,7 @@ internal static class ScheduleUpdateCommand
             var current = await run.Client.GetScheduleAsync(run.Value(id), 0, run.CancellationToken);
             var request = options.Request(run, run.Value(name) ?? current.Name, current, enabled: null);
             var schedule = await run.Client.UpdateScheduleAsync(current.Id, request, run.CancellationToken);
-            if (run.Json)
-            {
-                run.WriteJson(schedule);
-            }
-            else
-            {
-                run.WriteLine(Render.ScheduleLine(schedule, "updated"));
-            }
-
-            return ExitCodes.Ok;
+            return ScheduleOptions.Report(run, schedule, "updated");
         });
         return command;
     }
