@@ -1,3 +1,4 @@
+using System.Text;
 using ActorJobs.Jobs.PostgreSql.Queries;
 using ActorJobs.Jobs.Store;
 using ActorJobs.Persistence.PostgreSql.Projections;
@@ -48,7 +49,7 @@ internal sealed class PostgreSqlJobRowProjection : PostgreSqlProjection<JobRowUp
         HashSet<string>? wake = null;
         for (var i = 0; i < count; i++)
         {
-            var (state, lease) = rows[i];
+            var (state, lease, json) = rows[i];
             if (WakeQueueOf(state) is { } queue)
             {
                 (wake ??= new HashSet<string>(StringComparer.Ordinal)).Add(queue);
@@ -71,7 +72,7 @@ internal sealed class PostgreSqlJobRowProjection : PostgreSqlProjection<JobRowUp
             fences[i] = state.Fence;
             resources[i] = JoinResources(state);
             versions[i] = state.Version;
-            states[i] = JobRowJson.Serialize(state);
+            states[i] = Encoding.UTF8.GetString(json);
         }
 
         if (anyKey)
@@ -134,9 +135,9 @@ internal sealed class PostgreSqlJobRowProjection : PostgreSqlProjection<JobRowUp
     /// One row per job (an upsert may not touch a row twice), the last state of each, sorted by id so two batches lock
     /// rows in the same order. A claim's lease survives later writes of the same batch while the job stays owned.
     /// </summary>
-    private static List<(JobState State, DateTimeOffset? Lease)> LastPerJob(IReadOnlyList<JobRowUpdate> updates)
+    private static List<(JobState State, DateTimeOffset? Lease, byte[] Json)> LastPerJob(IReadOnlyList<JobRowUpdate> updates)
     {
-        var byId = new Dictionary<string, (JobState State, DateTimeOffset? Lease)>(updates.Count, StringComparer.Ordinal);
+        var byId = new Dictionary<string, (JobState State, DateTimeOffset? Lease, byte[] Json)>(updates.Count, StringComparer.Ordinal);
         foreach (var update in updates)
         {
             var lease = update.LeaseExpiresAt;
@@ -145,7 +146,7 @@ internal sealed class PostgreSqlJobRowProjection : PostgreSqlProjection<JobRowUp
                 lease = earlier.Lease;
             }
 
-            byId[update.State.Id] = (update.State, lease);
+            byId[update.State.Id] = (update.State, lease, update.StateJson);
         }
 
         var rows = byId.Values.ToList();

@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using ActorJobs.Jobs.Sqlite.Queries;
 using ActorJobs.Jobs.Store;
@@ -13,7 +13,8 @@ namespace ActorJobs.Jobs.Sqlite;
 /// statement API, as the journal's event insert is. Every job transition writes its row here, on the single writer,
 /// so its cost bounds the engine's throughput: Microsoft.Data.Sqlite allocated a parameter and a binder per value
 /// and looked each up by name, and the state went through a UTF-16 string and a UTF-8 copy. Here values are bound
-/// by position, strings as UTF-16, and the state is serialized straight to reused UTF-8 bytes.
+/// by position, strings as UTF-8 (the database's encoding, so SQLite does not convert them), and the state is the
+/// UTF-8 JSON the update's maker wrote (<see cref="JobRowUpdate.StateJson"/>).
 /// </summary>
 internal sealed class SqliteJobRowUpsert : IDisposable
 {
@@ -26,15 +27,13 @@ internal sealed class SqliteJobRowUpsert : IDisposable
     private readonly SqliteConnection _connection;
     private readonly sqlite3_stmt _statement;
     private readonly int[] _index;
-    private readonly ArrayBufferWriter<byte> _stateBuffer = new(1024);
-    private readonly Utf8JsonWriter _stateWriter;
+    private byte[] _utf8 = new byte[256];
 
     private SqliteJobRowUpsert(SqliteConnection connection, sqlite3_stmt statement, int[] index)
     {
         _connection = connection;
         _statement = statement;
         _index = index;
-        _stateWriter = new Utf8JsonWriter(_stateBuffer, new JsonWriterOptions { Encoder = JobRowJson.Options.Encoder, SkipValidation = true });
     }
 
     /// <summary>The connection it was prepared on; a new writer connection needs a new statement.</summary>
@@ -71,11 +70,6 @@ internal sealed class SqliteJobRowUpsert : IDisposable
         var s = _statement;
         try
         {
-            _stateBuffer.ResetWrittenCount();
-            _stateWriter.Reset();
-            JobRowJson.Write(_stateWriter, state);
-            _stateWriter.Flush();
-
             Text(0, state.Id);
             Text(1, state.Tenant);
             TextOrNull(2, state.IdempotencyKey);
@@ -93,7 +87,7 @@ internal sealed class SqliteJobRowUpsert : IDisposable
             Check(raw.sqlite3_bind_int64(s, _index[14], state.Fence));
             Text(15, state.Resources.Count == 0 ? "[]" : JsonSerializer.Serialize(state.Resources, JobRowJson.Options));
             Check(raw.sqlite3_bind_int64(s, _index[16], state.Version));
-            Check(raw.sqlite3_bind_text(s, _index[17], _stateBuffer.WrittenSpan));
+            Check(raw.sqlite3_bind_text(s, _index[17], update.StateJson));
             return raw.sqlite3_step(s);
         }
         finally
@@ -109,16 +103,39 @@ internal sealed class SqliteJobRowUpsert : IDisposable
     /// <summary>Throws the connection's error for a result code.</summary>
     public void Throw(int rc) => SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
 
-    public void Dispose()
+    public void Dispose() => _statement.Dispose();
+
+    private void Text(int parameter, string value)
     {
-        _statement.Dispose();
-        _stateWriter.Dispose();
+        if (value.Length == 0)
+        {
+            // An empty span would pin as a null pointer, which SQLite binds as NULL.
+            Check(raw.sqlite3_bind_text16(_statement, _index[parameter], value));
+            return;
+        }
+
+        var max = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (_utf8.Length < max)
+        {
+            _utf8 = new byte[max];
+        }
+
+        // SQLite copies the bytes at once (SQLITE_TRANSIENT), so the buffer serves the next value.
+        var length = Encoding.UTF8.GetBytes(value, _utf8);
+        Check(raw.sqlite3_bind_text(_statement, _index[parameter], _utf8.AsSpan(0, length)));
     }
 
-    private void Text(int parameter, string value) => Check(raw.sqlite3_bind_text16(_statement, _index[parameter], value));
-
-    private void TextOrNull(int parameter, string? value) =>
-        Check(value is null ? raw.sqlite3_bind_null(_statement, _index[parameter]) : raw.sqlite3_bind_text16(_statement, _index[parameter], value));
+    private void TextOrNull(int parameter, string? value)
+    {
+        if (value is null)
+        {
+            Check(raw.sqlite3_bind_null(_statement, _index[parameter]));
+        }
+        else
+        {
+            Text(parameter, value);
+        }
+    }
 
     private void Int64OrNull(int parameter, long? value) =>
         Check(value is { } v ? raw.sqlite3_bind_int64(_statement, _index[parameter], v) : raw.sqlite3_bind_null(_statement, _index[parameter]));

@@ -27,16 +27,10 @@ internal static partial class JobRowJson
 
     public static JsonSerializerOptions Options { get; } = CreateOptions();
 
-    public static string Serialize(JobState state)
-    {
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
-        buffer.ResetWrittenCount();
-        var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Options.Encoder, SkipValidation = true });
-        writer.Reset(buffer);
-        Write(writer, state);
-        writer.Flush();
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    public static string Serialize(JobState state) => Encoding.UTF8.GetString(WriteToThreadBuffer(state));
+
+    /// <summary>The row JSON of <paramref name="state"/> as UTF-8 bytes of its own.</summary>
+    public static byte[] SerializeToUtf8Bytes(JobState state) => WriteToThreadBuffer(state).ToArray();
 
     public static JobState Deserialize(string json)
     {
@@ -75,5 +69,17 @@ internal static partial class JobRowJson
 
         public override void Write(Utf8JsonWriter writer, JobStatus value, JsonSerializerOptions options) =>
             writer.WriteStringValue(value.WireName());
+    }
+
+    // The thread's own buffer and writer: valid until the thread writes the next row.
+    private static ReadOnlySpan<byte> WriteToThreadBuffer(JobState state)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = Options.Encoder, SkipValidation = true });
+        writer.Reset(buffer);
+        Write(writer, state);
+        writer.Flush();
+        return buffer.WrittenSpan;
     }
 }

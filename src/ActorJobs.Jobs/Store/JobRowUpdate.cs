@@ -4,9 +4,33 @@ namespace ActorJobs.Jobs.Store;
 /// The projection update every job write carries: the job's row as of its last event. Backends upsert it in the
 /// same transaction as the events, so the row (status, queue, due time, lease, ...) never disagrees with the journal.
 /// </summary>
-/// <param name="State">The job after the write's events.</param>
-/// <param name="LeaseExpiresAt">Set by a claim: when the new lease ends. Null keeps the current lease while the job is owned (and clears it otherwise).</param>
-public sealed record JobRowUpdate(JobState State, DateTimeOffset? LeaseExpiresAt = null);
+/// <remarks>
+/// The row's state JSON is written here, by whoever makes the update (a JobActor, a claim, a submit), not by the
+/// store: a backend writes every row on its single writer, which bounds the engine's throughput, so the writer only
+/// binds these bytes.
+/// </remarks>
+public sealed class JobRowUpdate
+{
+    /// <summary>The row for <paramref name="state"/>.</summary>
+    /// <param name="state">The job after the write's events.</param>
+    /// <param name="leaseExpiresAt">Set by a claim: when the new lease ends. Null keeps the current lease while the job is owned (and clears it otherwise).</param>
+    public JobRowUpdate(JobState state, DateTimeOffset? leaseExpiresAt = null)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        State = state;
+        LeaseExpiresAt = leaseExpiresAt;
+        StateJson = JobRowJson.SerializeToUtf8Bytes(state);
+    }
+
+    /// <summary>The job after the write's events.</summary>
+    public JobState State { get; }
+
+    /// <summary>Set by a claim: when the new lease ends. Null keeps the current lease while the job is owned (and clears it otherwise).</summary>
+    public DateTimeOffset? LeaseExpiresAt { get; }
+
+    /// <summary>The row's <c>state</c> column: <see cref="State"/> as UTF-8 JSON, in the form <see cref="JobRowJson"/> reads.</summary>
+    internal byte[] StateJson { get; }
+}
 
 /// <summary>A lease a node holds on a running job.</summary>
 /// <param name="JobId">The job.</param>
