@@ -29,11 +29,14 @@ public sealed class SqliteJobIndexTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Opening_the_journal_with_the_projection_records_the_index_s_migration()
+    public void Opening_the_journal_with_the_projection_records_the_index_s_migrations()
     {
-        var steps = _file.Query("SELECT module, version, description FROM schema_version WHERE module = 'job_index'");
+        var steps = _file.Query("SELECT module, version, description FROM schema_version WHERE module = 'job_index' ORDER BY version");
 
-        Assert.Equal(["job_index", 1L, "create job index"], Assert.Single(steps));
+        Assert.Collection(
+            steps,
+            step => Assert.Equal(["job_index", 1L, "create job index"], step),
+            step => Assert.Equal(["job_index", 2L, "drop next due index"], step));
     }
 
     [Fact]
@@ -104,7 +107,7 @@ public sealed class SqliteJobIndexTests : IAsyncLifetime
     [Theory]
     [InlineData(nameof(JobIndexQueries.SelectDue), "SEARCH jobs USING INDEX jobs_claim (queue=? AND priority=? AND scheduled_at<?)")]
     [InlineData(nameof(JobIndexQueries.CountAhead), "SEARCH other USING INDEX jobs_claim (queue=? AND priority=? AND scheduled_at<?)")]
-    [InlineData(nameof(JobIndexQueries.SelectNextDueAfter), "SEARCH jobs USING INDEX jobs_next_due (queue=? AND scheduled_at>?)")]
+    [InlineData(nameof(JobIndexQueries.SelectNextDueAfter), "SEARCH jobs USING INDEX jobs_claim (queue=? AND priority=? AND scheduled_at>?)")]
     [InlineData(nameof(JobIndexQueries.SelectExpiredLeases), "SEARCH jobs USING INDEX jobs_owned (lease_expires_at<?)")]
     [InlineData(nameof(JobIndexQueries.SelectHeldResources), "SCAN jobs USING INDEX jobs_owned")]
     [InlineData(nameof(JobIndexQueries.PurgeFinishedJobs), "SEARCH jobs USING INDEX jobs_finished (finished_at<?)")]
@@ -118,6 +121,17 @@ public sealed class SqliteJobIndexTests : IAsyncLifetime
 
         Assert.Contains(expectedStep, plan);
         Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_job_rows_carry_only_the_indexes_the_queries_seek()
+    {
+        // Every index is written by the single writer at each job transition; jobs_next_due (dropped by migration 2)
+        // duplicated jobs_claim.
+        var indexes = _file.Query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'jobs' AND sql IS NOT NULL ORDER BY name")
+            .Select(row => (string)row[0]!).ToList();
+
+        Assert.Equal(["jobs_claim", "jobs_finished", "jobs_idempotency", "jobs_owned"], indexes);
     }
 
     [Fact]

@@ -71,11 +71,17 @@ internal static class JobIndexQueries
         LIMIT $limit
         """;
 
-    /// <summary>The first claimable job's due time after now.</summary>
+    /// <summary>
+    /// The first claimable job's due time after now: the earliest of each priority's first, one seek of
+    /// <c>jobs_claim</c> per priority (a MIN over all priorities at once would read every row due later).
+    /// </summary>
     public const string SelectNextDueAfter =
         $"""
-        SELECT MIN(scheduled_at) FROM jobs INDEXED BY jobs_next_due
-        WHERE queue = $queue AND status IN {Claimable} AND scheduled_at > $now
+        WITH priorities (priority) AS (VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10))
+        SELECT MIN((SELECT scheduled_at FROM jobs INDEXED BY jobs_claim
+                    WHERE queue = $queue AND status IN {Claimable} AND priority = priorities.priority AND scheduled_at > $now
+                    ORDER BY scheduled_at LIMIT 1))
+        FROM priorities
         """;
 
     /// <summary>Resources held by owned jobs, one row per resource, in no particular order (a claim reads them as a set).</summary>
