@@ -69,7 +69,11 @@ public sealed class BuiltInJobTypeTests : IAsyncLifetime
 
             if (events.Current.Job.Status.IsFinal())
             {
-                Assert.True(events.Current.Job.Status == JobStatus.Completed, $"{events.Current.Job.Status}: {events.Current.Job.Error} (attempt {events.Current.Job.Attempt}); the node's warnings:\n{string.Join("\n", _host.Logs.Lines)}");
+                if (events.Current.Job.Status != JobStatus.Completed)
+                {
+                    Assert.Fail(await DiagnosisAsync(events.Current.Job));
+                }
+
                 Assert.Equal("""{"slept":3}""", events.Current.Job.Result);
                 break;
             }
@@ -231,6 +235,15 @@ public sealed class BuiltInJobTypeTests : IAsyncLifetime
         {
             return false;
         }
+    }
+
+    /// <summary>Why a job did not complete, as far as the node can tell: its state, its stored events and the node's warnings.</summary>
+    private async Task<string> DiagnosisAsync(JobState job)
+    {
+        var history = await _host.Node.Engine.HistoryAsync(job.Id, cancellationToken: _cancel.Token) ?? [];
+        return $"{job.Status}: {job.Error} (attempt {job.Attempt})\n" +
+            $"the job's events:\n{string.Join("\n", history.Select(e => $"  {e.SequenceNr} {e.At:HH:mm:ss.fff} {e.Event}"))}\n" +
+            $"the node's warnings:\n{string.Join("\n", _host.Logs.Lines)}";
     }
 
     private Task WaitUntilRunningAsync(string jobId) =>

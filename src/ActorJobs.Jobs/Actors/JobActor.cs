@@ -213,14 +213,17 @@ internal sealed partial class JobActor : ReceivePersistentActor, IWithTimers
 
         _unsavedProgress = progress;
         _runtime.System.EventStream.Publish(new JobLifecycleEvent("job.progress", _state with { Progress = progress.Progress, ProgressDetails = progress.Details }));
+        // One reading of the clock: read again for the delay, it may have passed the due time meanwhile (a loaded
+        // machine), and a negative delay throws, which restarted this actor and lost its attempt.
+        var now = Now;
         var due = _lastProgressSaved + _runtime.Settings.ProgressPersistInterval;
-        if (Now >= due)
+        if (now >= due)
         {
             SaveProgress();
         }
         else if (!Timers.IsTimerActive(ProgressTimer))
         {
-            Timers.StartSingleTimer(ProgressTimer, FlushProgress.Instance, due - Now);
+            Timers.StartSingleTimer(ProgressTimer, FlushProgress.Instance, due - now);
         }
     }
 

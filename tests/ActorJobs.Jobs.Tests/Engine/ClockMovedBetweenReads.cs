@@ -1,0 +1,51 @@
+using ActorJobs.TestKit;
+
+namespace ActorJobs.Jobs.Tests.Engine;
+
+/// <summary>
+/// Virtual time (the timers of a <see cref="TestScheduler"/>, which fire only when advanced) whose reading the test
+/// sets, and which can move on right after its next reading: as a real clock does between two readings on a loaded
+/// machine, made to happen exactly there.
+/// </summary>
+public sealed class ClockMovedBetweenReads : TimeProvider
+{
+    private readonly TestScheduler _timers = new();
+    private readonly Lock _lock = new();
+    private TimeSpan _offset;
+    private TimeSpan _moveAfterNextRead;
+
+    /// <inheritdoc />
+    public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
+
+    /// <inheritdoc />
+    public override long TimestampFrequency => _timers.TimestampFrequency;
+
+    /// <inheritdoc />
+    public override DateTimeOffset GetUtcNow()
+    {
+        lock (_lock)
+        {
+            var now = _timers.GetUtcNow() + _offset;
+            _offset += _moveAfterNextRead;
+            _moveAfterNextRead = TimeSpan.Zero;
+            return now;
+        }
+    }
+
+    /// <inheritdoc />
+    public override long GetTimestamp() => _timers.GetTimestamp();
+
+    /// <inheritdoc />
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+        _timers.CreateTimer(callback, state, dueTime, period);
+
+    /// <summary>Makes the clock read <paramref name="now"/> (no timer fires), and move on by <paramref name="thenMoveBy"/> once it has been read.</summary>
+    public void Set(DateTimeOffset now, TimeSpan thenMoveBy)
+    {
+        lock (_lock)
+        {
+            _offset = now - _timers.GetUtcNow();
+            _moveAfterNextRead = thenMoveBy;
+        }
+    }
+}
