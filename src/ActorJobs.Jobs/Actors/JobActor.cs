@@ -74,6 +74,18 @@ internal sealed partial class JobActor : ReceivePersistentActor, IWithTimers
 
     private DateTimeOffset Now => _runtime.Clock.GetUtcNow();
 
+    protected override void PostStop()
+    {
+        // Stopped while its attempt runs (it failed, see JobRegion's supervision): the handler must not run on unowned.
+        if (_attemptRunning)
+        {
+            _attemptRunning = false;
+            _worker?.Tell(new AbandonAttempt(_jobId));
+        }
+
+        base.PostStop();
+    }
+
     protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
     {
         base.OnPersistRejected(cause, @event, sequenceNr);

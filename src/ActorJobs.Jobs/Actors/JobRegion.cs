@@ -54,6 +54,14 @@ internal sealed partial class JobRegion : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    /// <summary>
+    /// A failed JobActor is stopped, never restarted: it was made with the state its claim wrote, so a restart would
+    /// replay the journal onto that state (and fail), and the worker it drives is still busy with the attempt. Stopped,
+    /// it abandons its attempt (the handler's token fires) and its lease, no longer renewed, expires: the rescue counts
+    /// the attempt as failed and the retry policy decides, as after a crash of the node.
+    /// </summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
+
     protected override void PreStart() =>
         Timers.StartPeriodicTimer(RenewTimer, RenewLeases.Instance, _runtime.Settings.RenewInterval);
 

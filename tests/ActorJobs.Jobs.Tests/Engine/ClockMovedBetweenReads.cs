@@ -5,7 +5,7 @@ namespace ActorJobs.Jobs.Tests.Engine;
 /// <summary>
 /// Virtual time (the timers of a <see cref="TestScheduler"/>, which fire only when advanced) whose reading the test
 /// sets, and which can move on right after its next reading: as a real clock does between two readings on a loaded
-/// machine, made to happen exactly there.
+/// machine, made to happen exactly there. It can also throw at its next reading, to fail whichever actor reads it then.
 /// </summary>
 public sealed class ClockMovedBetweenReads : TimeProvider
 {
@@ -13,6 +13,7 @@ public sealed class ClockMovedBetweenReads : TimeProvider
     private readonly Lock _lock = new();
     private TimeSpan _offset;
     private TimeSpan _moveAfterNextRead;
+    private Exception? _throwAtNextRead;
 
     /// <inheritdoc />
     public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
@@ -25,6 +26,12 @@ public sealed class ClockMovedBetweenReads : TimeProvider
     {
         lock (_lock)
         {
+            if (_throwAtNextRead is { } failure)
+            {
+                _throwAtNextRead = null;
+                throw failure;
+            }
+
             var now = _timers.GetUtcNow() + _offset;
             _offset += _moveAfterNextRead;
             _moveAfterNextRead = TimeSpan.Zero;
@@ -48,4 +55,16 @@ public sealed class ClockMovedBetweenReads : TimeProvider
             _moveAfterNextRead = thenMoveBy;
         }
     }
+
+    /// <summary>Makes the next reading throw <paramref name="failure"/> (once).</summary>
+    public void ThrowAtNextRead(Exception failure)
+    {
+        lock (_lock)
+        {
+            _throwAtNextRead = failure;
+        }
+    }
+
+    /// <summary>Moves time on by <paramref name="delta"/>, firing the timers due meanwhile.</summary>
+    public void Advance(TimeSpan delta) => _timers.Advance(delta);
 }
