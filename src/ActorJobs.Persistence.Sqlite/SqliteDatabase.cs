@@ -16,6 +16,7 @@ internal sealed class SqliteDatabase
     public SqliteDatabase(SqlitePersistenceOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        SqliteProcessSettings.Apply();
         SqliteConnectionStringBuilder builder;
         try
         {
