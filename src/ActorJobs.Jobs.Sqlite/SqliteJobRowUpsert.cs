@@ -9,12 +9,13 @@ using SQLitePCL;
 namespace ActorJobs.Jobs.Sqlite;
 
 /// <summary>
-/// <see cref="JobIndexQueries.UpsertJob"/> prepared once on the journal's writer connection and run on SQLite's own
-/// statement API, as the journal's event insert is. Every job transition writes its row here, on the single writer,
-/// so its cost bounds the engine's throughput: Microsoft.Data.Sqlite allocated a parameter and a binder per value
-/// and looked each up by name, and the state went through a UTF-16 string and a UTF-8 copy. Here values are bound
-/// by position, strings as UTF-8 (the database's encoding, so SQLite does not convert them), and the state is the
-/// UTF-8 JSON the update's maker wrote (<see cref="JobRowUpdate.StateJson"/>).
+/// The job row's write, prepared once on the journal's writer connection and run on SQLite's own statement API, as the
+/// journal's event insert is. Every job transition writes its row here, on the single writer, so its cost bounds the
+/// engine's throughput: Microsoft.Data.Sqlite allocated a parameter and a binder per value and looked each up by name.
+/// Here values are bound by position, strings as UTF-8 (the database's encoding, so SQLite does not convert them), and
+/// the state is the UTF-8 JSON the update's maker wrote (<see cref="JobRowUpdate.StateJson"/>). A job's first write
+/// inserts its row (<see cref="JobIndexQueries.UpsertJob"/>); later ones update it (<see cref="JobIndexQueries.UpdateJob"/>),
+/// which binds fewer values and skips the insert an upsert tries first.
 /// </summary>
 internal sealed class SqliteJobRowUpsert : IDisposable
 {
@@ -24,77 +25,53 @@ internal sealed class SqliteJobRowUpsert : IDisposable
         "$finished_at", "$updated_at", "$lease_owner", "$lease_expires_at", "$owned", "$fence", "$resources", "$version", "$state",
     ];
 
+    // The columns a job's later events never change.
+    private static readonly HashSet<string> InsertOnly = ["$tenant", "$idempotency_key", "$type", "$created_at"];
+
     private readonly SqliteConnection _connection;
-    private readonly sqlite3_stmt _statement;
-    private readonly int[] _index;
+    private readonly Statement _upsert;
+    private readonly Statement _update;
     private byte[] _utf8 = new byte[256];
 
-    private SqliteJobRowUpsert(SqliteConnection connection, sqlite3_stmt statement, int[] index)
+    private SqliteJobRowUpsert(SqliteConnection connection, Statement upsert, Statement update)
     {
         _connection = connection;
-        _statement = statement;
-        _index = index;
+        _upsert = upsert;
+        _update = update;
     }
 
-    /// <summary>The connection it was prepared on; a new writer connection needs a new statement.</summary>
+    /// <summary>The connection it was prepared on; a new writer connection needs new statements.</summary>
     public SqliteConnection Connection => _connection;
 
-    /// <summary>Prepares the statement on the writer connection (inside a batch, so the schema exists).</summary>
+    /// <summary>Prepares the statements on the writer connection (inside a batch, so the schema exists).</summary>
     public static SqliteJobRowUpsert Prepare(SqliteConnection connection)
     {
-        var rc = raw.sqlite3_prepare_v2(connection.Handle, JobIndexQueries.UpsertJob, out var statement);
-        if (rc != raw.SQLITE_OK)
+        var upsert = Statement.Prepare(connection, nameof(JobIndexQueries.UpsertJob), JobIndexQueries.UpsertJob, _ => true);
+        try
         {
-            statement.Dispose();
-            SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+            var update = Statement.Prepare(connection, nameof(JobIndexQueries.UpdateJob), JobIndexQueries.UpdateJob, name => !InsertOnly.Contains(name));
+            return new SqliteJobRowUpsert(connection, upsert, update);
         }
-
-        var index = new int[ParameterNames.Length];
-        for (var i = 0; i < index.Length; i++)
+        catch
         {
-            index[i] = raw.sqlite3_bind_parameter_index(statement, ParameterNames[i]);
-            if (index[i] == 0)
-            {
-                statement.Dispose();
-                throw new InvalidOperationException($"JobIndexQueries.UpsertJob has no parameter {ParameterNames[i]}, which SqliteJobRowUpsert binds.");
-            }
+            upsert.Dispose();
+            throw;
         }
-
-        return new SqliteJobRowUpsert(connection, statement, index);
     }
 
     /// <summary>Writes the row; returns the SQLite result code (SQLITE_DONE when written).</summary>
     public int Execute(JobRowUpdate update)
     {
-        var state = update.State;
-        var s = _statement;
-        try
+        if (update.State.Version > 1)
         {
-            Text(0, state.Id);
-            Text(1, state.Tenant);
-            TextOrNull(2, state.IdempotencyKey);
-            Text(3, state.Type);
-            Text(4, state.Queue);
-            Text(5, state.Status.WireName());
-            Check(raw.sqlite3_bind_int64(s, _index[6], state.Priority));
-            Check(raw.sqlite3_bind_int64(s, _index[7], JournalTimestamp.ToUnixMicroseconds(state.ScheduledAt)));
-            Check(raw.sqlite3_bind_int64(s, _index[8], JournalTimestamp.ToUnixMicroseconds(state.CreatedAt)));
-            Int64OrNull(9, state.FinishedAt is { } finished ? JournalTimestamp.ToUnixMicroseconds(finished) : null);
-            Check(raw.sqlite3_bind_int64(s, _index[10], JournalTimestamp.ToUnixMicroseconds(state.UpdatedAt)));
-            TextOrNull(11, state.LeaseOwner);
-            Int64OrNull(12, update.LeaseExpiresAt is { } lease ? JournalTimestamp.ToUnixMicroseconds(lease) : null);
-            Check(raw.sqlite3_bind_int64(s, _index[13], state.Status.IsOwned() ? 1 : 0));
-            Check(raw.sqlite3_bind_int64(s, _index[14], state.Fence));
-            Text(15, state.Resources.Count == 0 ? "[]" : JsonSerializer.Serialize(state.Resources, JobRowJson.Options));
-            Check(raw.sqlite3_bind_int64(s, _index[16], state.Version));
-            Check(raw.sqlite3_bind_text(s, _index[17], update.StateJson));
-            return raw.sqlite3_step(s);
+            var rc = Run(_update, update);
+            if (rc != raw.SQLITE_DONE || raw.sqlite3_changes(_connection.Handle) > 0)
+            {
+                return rc;
+            }
         }
-        finally
-        {
-            // Ready for the next row; every value is bound again by the next Execute.
-            raw.sqlite3_reset(s);
-        }
+
+        return Run(_upsert, update);
     }
 
     /// <summary>The extended result code of the last failure on the connection (for a unique key: 2067).</summary>
@@ -103,14 +80,77 @@ internal sealed class SqliteJobRowUpsert : IDisposable
     /// <summary>Throws the connection's error for a result code.</summary>
     public void Throw(int rc) => SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
 
-    public void Dispose() => _statement.Dispose();
-
-    private void Text(int parameter, string value)
+    public void Dispose()
     {
+        _upsert.Dispose();
+        _update.Dispose();
+    }
+
+    private int Run(Statement statement, JobRowUpdate update)
+    {
+        var state = update.State;
+        var s = statement.Handle;
+        try
+        {
+            Text(statement, 0, state.Id);
+            Text(statement, 1, state.Tenant);
+            TextOrNull(statement, 2, state.IdempotencyKey);
+            Text(statement, 3, state.Type);
+            Text(statement, 4, state.Queue);
+            Text(statement, 5, state.Status.WireName());
+            Int64(statement, 6, state.Priority);
+            Int64(statement, 7, JournalTimestamp.ToUnixMicroseconds(state.ScheduledAt));
+            Int64(statement, 8, JournalTimestamp.ToUnixMicroseconds(state.CreatedAt));
+            Int64OrNull(statement, 9, state.FinishedAt is { } finished ? JournalTimestamp.ToUnixMicroseconds(finished) : null);
+            Int64(statement, 10, JournalTimestamp.ToUnixMicroseconds(state.UpdatedAt));
+            TextOrNull(statement, 11, state.LeaseOwner);
+            Int64OrNull(statement, 12, update.LeaseExpiresAt is { } lease ? JournalTimestamp.ToUnixMicroseconds(lease) : null);
+            Int64(statement, 13, state.Status.IsOwned() ? 1 : 0);
+            Int64(statement, 14, state.Fence);
+            Text(statement, 15, state.Resources.Count == 0 ? "[]" : JsonSerializer.Serialize(state.Resources, JobRowJson.Options));
+            Int64(statement, 16, state.Version);
+            Check(raw.sqlite3_bind_text(s, statement.Index[17], update.StateJson));
+            return raw.sqlite3_step(s);
+        }
+        finally
+        {
+            // Ready for the next row; every value is bound again by the next write.
+            raw.sqlite3_reset(s);
+        }
+    }
+
+    private void Int64(Statement statement, int parameter, long value)
+    {
+        if (statement.Index[parameter] != 0)
+        {
+            Check(raw.sqlite3_bind_int64(statement.Handle, statement.Index[parameter], value));
+        }
+    }
+
+    private void Int64OrNull(Statement statement, int parameter, long? value)
+    {
+        if (value is { } v)
+        {
+            Int64(statement, parameter, v);
+        }
+        else if (statement.Index[parameter] != 0)
+        {
+            Check(raw.sqlite3_bind_null(statement.Handle, statement.Index[parameter]));
+        }
+    }
+
+    private void Text(Statement statement, int parameter, string value)
+    {
+        var index = statement.Index[parameter];
+        if (index == 0)
+        {
+            return;
+        }
+
         if (value.Length == 0)
         {
             // An empty span would pin as a null pointer, which SQLite binds as NULL.
-            Check(raw.sqlite3_bind_text16(_statement, _index[parameter], value));
+            Check(raw.sqlite3_bind_text16(statement.Handle, index, value));
             return;
         }
 
@@ -122,23 +162,20 @@ internal sealed class SqliteJobRowUpsert : IDisposable
 
         // SQLite copies the bytes at once (SQLITE_TRANSIENT), so the buffer serves the next value.
         var length = Encoding.UTF8.GetBytes(value, _utf8);
-        Check(raw.sqlite3_bind_text(_statement, _index[parameter], _utf8.AsSpan(0, length)));
+        Check(raw.sqlite3_bind_text(statement.Handle, index, _utf8.AsSpan(0, length)));
     }
 
-    private void TextOrNull(int parameter, string? value)
+    private void TextOrNull(Statement statement, int parameter, string? value)
     {
-        if (value is null)
+        if (value is not null)
         {
-            Check(raw.sqlite3_bind_null(_statement, _index[parameter]));
+            Text(statement, parameter, value);
         }
-        else
+        else if (statement.Index[parameter] != 0)
         {
-            Text(parameter, value);
+            Check(raw.sqlite3_bind_null(statement.Handle, statement.Index[parameter]));
         }
     }
-
-    private void Int64OrNull(int parameter, long? value) =>
-        Check(value is { } v ? raw.sqlite3_bind_int64(_statement, _index[parameter], v) : raw.sqlite3_bind_null(_statement, _index[parameter]));
 
     private void Check(int rc)
     {
@@ -146,5 +183,40 @@ internal sealed class SqliteJobRowUpsert : IDisposable
         {
             SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
         }
+    }
+
+    /// <summary>A prepared statement and, per name of <see cref="ParameterNames"/>, its parameter's position (0: it takes none).</summary>
+    private sealed class Statement(sqlite3_stmt handle, int[] index) : IDisposable
+    {
+        public sqlite3_stmt Handle { get; } = handle;
+
+        public int[] Index { get; } = index;
+
+        public static Statement Prepare(SqliteConnection connection, string name, string sql, Func<string, bool> takes)
+        {
+            var rc = raw.sqlite3_prepare_v2(connection.Handle, sql, out var handle);
+            if (rc != raw.SQLITE_OK)
+            {
+                handle.Dispose();
+                SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+            }
+
+            var index = new int[ParameterNames.Length];
+            for (var i = 0; i < index.Length; i++)
+            {
+                index[i] = raw.sqlite3_bind_parameter_index(handle, ParameterNames[i]);
+                if ((index[i] != 0) != takes(ParameterNames[i]))
+                {
+                    handle.Dispose();
+                    throw new InvalidOperationException(index[i] == 0
+                        ? $"JobIndexQueries.{name} has no parameter {ParameterNames[i]}, which SqliteJobRowUpsert binds."
+                        : $"JobIndexQueries.{name} has a parameter {ParameterNames[i]} that SqliteJobRowUpsert does not bind for it.");
+                }
+            }
+
+            return new Statement(handle, index);
+        }
+
+        public void Dispose() => Handle.Dispose();
     }
 }

@@ -37,6 +37,29 @@ internal static class JobIndexQueries
             state = excluded.state
         """;
 
+    /// <summary>
+    /// The projection for a job whose row exists (every write after its first): <see cref="UpsertJob"/>'s update alone,
+    /// without the insert it tries first. No row changed means none exists, and the writer runs <see cref="UpsertJob"/>.
+    /// </summary>
+    public const string UpdateJob =
+        """
+        UPDATE jobs SET
+            queue = $queue,
+            status = $status,
+            priority = $priority,
+            scheduled_at = $scheduled_at,
+            finished_at = $finished_at,
+            updated_at = $updated_at,
+            lease_owner = $lease_owner,
+            lease_expires_at = COALESCE($lease_expires_at, CASE WHEN $owned THEN lease_expires_at END),
+            fence = $fence,
+            resources = $resources,
+            version = $version,
+            owner_requests = CASE WHEN $owned THEN owner_requests END,
+            state = $state
+        WHERE id = $id
+        """;
+
     /// <summary>The job that holds a tenant's idempotency key (to name it when a second submit fails).</summary>
     public const string SelectIdByIdempotencyKey =
         "SELECT id FROM jobs WHERE tenant = $tenant AND idempotency_key = $idempotency_key";
