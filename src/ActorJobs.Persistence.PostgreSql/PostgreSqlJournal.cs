@@ -29,8 +29,6 @@ namespace ActorJobs.Persistence.PostgreSql;
 /// and a write based on a too-low number always hits an existing row, since deleting events keeps every row as a
 /// blank tombstone. The collision sends the batch down the re-read path above. This saves a lookup per event on the
 /// busy path, where an entity's owner writes it over and over.</para>
-/// <para>Whole-history replays (recovery's) of entities that start at about the same time share one query (see
-/// <see cref="PostgreSqlReplayGroups"/>); a bounded range is read on its own.</para>
 /// <para>Rows go in sorted by (persistence id, sequence number), so two batches that touch the same entities
 /// take their row locks in the same order and cannot deadlock each other.</para>
 /// </remarks>
@@ -45,7 +43,6 @@ public sealed partial class PostgreSqlJournal : IJournal, IAsyncDisposable
     private readonly Lock _rememberedLock = new();
 
     private readonly NpgsqlDataSource _dataSource;
-    private PostgreSqlReplayGroups _replayGroups; // replaced only by LimitReplayGroups, for tests
     private readonly IReadOnlyDictionary<Type, PostgreSqlProjection> _projections;
     private readonly TimeProvider _timeProvider;
 
@@ -59,7 +56,6 @@ public sealed partial class PostgreSqlJournal : IJournal, IAsyncDisposable
     {
         _projections = ProjectionsByUpdateType(options?.Projections ?? throw new ArgumentNullException(nameof(options)));
         _dataSource = PostgreSqlDataSources.Create(options);
-        _replayGroups = new PostgreSqlReplayGroups(_dataSource);
         _timeProvider = options.TimeProvider;
     }
 
@@ -126,30 +122,6 @@ public sealed partial class PostgreSqlJournal : IJournal, IAsyncDisposable
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(persistenceId);
-        if (toSequenceNr == long.MaxValue && max == long.MaxValue)
-        {
-            // A whole history, as recovery asks for: shared with the other entities replaying at the same time.
-            var from = fromSequenceNr;
-            while (true)
-            {
-                var chunk = await _replayGroups.ReadAsync(persistenceId, from, cancellationToken).ConfigureAwait(false);
-                foreach (var stored in chunk.Events)
-                {
-                    yield return stored;
-                }
-
-                if (chunk.IsComplete)
-                {
-                    yield break;
-                }
-
-                if (chunk.Events.Count > 0)
-                {
-                    from = chunk.Events[^1].SequenceNr + 1;
-                }
-            }
-        }
-
         await using var command = _dataSource.CreateCommand(JournalQueries.SelectEventRange);
         command.Parameters.Add(new NpgsqlParameter<string>("persistence_id", persistenceId));
         command.Parameters.Add(new NpgsqlParameter<long>("from_sequence_nr", fromSequenceNr));
@@ -195,10 +167,6 @@ public sealed partial class PostgreSqlJournal : IJournal, IAsyncDisposable
                 $"Deleting the events of '{persistenceId}' up to {toSequenceNr} in the PostgreSQL journal at {PostgreSqlDataSources.Describe(_dataSource)} failed: {e.Message}", e);
         }
     }
-
-    /// <summary>Smaller replay groups than the defaults, so that a test can cut their queries short.</summary>
-    internal void LimitReplayGroups(int maxEntitiesPerQuery, int maxEventsPerQuery) =>
-        _replayGroups = new PostgreSqlReplayGroups(_dataSource) { MaxEntitiesPerQuery = maxEntitiesPerQuery, MaxEventsPerQuery = maxEventsPerQuery };
 
     /// <summary>Closes the journal's connections.</summary>
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();

@@ -50,20 +50,6 @@ internal static class JournalQueries
         """;
 
     /// <summary>
-    /// Replay of several entities' whole histories at once, in sequence-number order across them (a bigint sort,
-    /// cheaper than sorting by id): the server visits each heap page the entities share once. The caller sorts the
-    /// rows out by entity and drops those below each entity's own first number.
-    /// </summary>
-    public const string SelectEventsOfEntities =
-        """
-        SELECT persistence_id, sequence_nr, manifest, payload, written_at, writer_id, tags
-        FROM journal
-        WHERE persistence_id = ANY(@persistence_ids) AND sequence_nr >= @from_sequence_nr AND NOT deleted
-        ORDER BY sequence_nr
-        LIMIT @max
-        """;
-
-    /// <summary>
     /// Deletes events up to a number by blanking them into tombstones rather than removing their rows. Every number up
     /// to the highest thus keeps a row, so the unique fence catches any write based on a stale highest number (see
     /// <see cref="PostgreSqlJournal"/>), and the highest number survives deletion.

@@ -104,53 +104,6 @@ public sealed class PostgreSqlJournalTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Replays_sharing_a_query_cut_short_by_its_event_limit_carry_on_where_it_stopped()
-    {
-        var options = new PostgreSqlPersistenceOptions { ConnectionString = _connectionString };
-        await using var journal = await PostgreSqlJournal.OpenAsync(options);
-        journal.LimitReplayGroups(maxEntitiesPerQuery: 4, maxEventsPerQuery: 4);
-        var ids = Enumerable.Range(0, 10).Select(i => $"job-{i}").ToList();
-        for (var seq = 1; seq <= 6; seq++)
-        {
-            var results = await journal.WriteAsync([.. ids.Select(id => Write(id, seq, $"{id}:{seq}"))]);
-            Assert.All(results, r => Assert.True(r.IsWritten, r.ToString()));
-        }
-
-        var replays = ids.Select(id => (Id: id, Events: Task.Run(async () =>
-        {
-            var texts = new List<string>();
-            await foreach (var stored in journal.ReplayAsync(id, 1, long.MaxValue, long.MaxValue))
-            {
-                texts.Add(JsonDocument.Parse(stored.Payload).RootElement.GetProperty("text").GetString()!);
-            }
-
-            return texts;
-        }))).ToList();
-
-        foreach (var (id, events) in replays)
-        {
-            Assert.Equal(Enumerable.Range(1, 6).Select(seq => $"{id}:{seq}"), await events);
-        }
-    }
-
-    [Fact]
-    public async Task An_unreachable_server_fails_a_replay_with_the_connection_error()
-    {
-        var port = ClosedPort();
-        var options = new PostgreSqlPersistenceOptions { ConnectionString = $"Host=127.0.0.1;Port={port};Username=nobody;Database=nowhere;Timeout=5" };
-        await using var journal = new PostgreSqlJournal(options);
-
-        var failure = await Assert.ThrowsAnyAsync<NpgsqlException>(async () =>
-        {
-            await foreach (var _ in journal.ReplayAsync("job-1", 1, long.MaxValue, long.MaxValue))
-            {
-            }
-        });
-
-        Assert.StartsWith($"Failed to connect to 127.0.0.1:{port}", failure.Message);
-    }
-
-    [Fact]
     public async Task An_unreachable_server_makes_appends_fail_clearly_and_acknowledges_nothing()
     {
         var port = ClosedPort();
