@@ -76,7 +76,8 @@ internal sealed partial class JobActor : ReceivePersistentActor, IWithTimers
 
     protected override void PostStop()
     {
-        // Stopped while its attempt runs (it failed, see JobRegion's supervision): the handler must not run on unowned.
+        // Stopped while its attempt runs (it failed: see JobRegion's supervision). Its lease will lapse, so the handler
+        // must not go on running for a job this node no longer drives.
         if (_attemptRunning)
         {
             _attemptRunning = false;
