@@ -5,7 +5,9 @@
 // bulk:    --bulk-clients clients, each POST /jobs/bulk with --batch jobs, for --seconds.
 // Each run starts a fresh node on a fresh database whose no-op queue is paused (nothing runs, so only submitting is
 // measured), and afterwards checks that GET /jobs counts every accepted job. Every answer of 200/201 means the job
-// was durable before the answer (the API's contract), so accepted/s is durable submits/s.
+// was durable before the answer (the API's contract), so accepted/s is durable submits/s. Each scenario also prints the
+// whole process's CPU time and allocation per accepted job (node and clients together): steadier than the rate on a
+// busy machine, so compare builds by those.
 using System.Globalization;
 using ActorJobs.Bench.Api;
 
@@ -61,6 +63,8 @@ var duration = TimeSpan.FromSeconds(seconds);
 Console.WriteLine($"{Environment.ProcessorCount} cores, backend {backend}, {runs} run(s) of {seconds:0.#}s per scenario; submits: {clients} clients; bulk: {bulkClients} clients x {batch:N0} jobs");
 var submitRates = new List<double>();
 var bulkRates = new List<double>();
+var submitCosts = new List<ApiLoad.Result>();
+var bulkCosts = new List<ApiLoad.Result>();
 var failures = 0;
 for (var run = 1; run <= runs; run++)
 {
@@ -72,7 +76,8 @@ for (var run = 1; run <= runs; run++)
         var r = await ApiLoad.SubmitsAsync(node.Url, node.JobType, clients, duration);
         accepted += r.Accepted;
         submitRates.Add(r.PerSecond);
-        line += $" POST /jobs {r.PerSecond,9:N0} submits/s ({r.Accepted:N0} accepted, {r.Rejected:N0} refused);";
+        submitCosts.Add(r);
+        line += $" POST /jobs {r.PerSecond,9:N0} submits/s ({r.Accepted:N0} accepted, {r.Rejected:N0} refused, {r.CpuMicrosecondsPerJob:N1} us CPU and {r.AllocatedBytesPerJob:N0} B per job);";
     }
 
     if (scenarios.Contains("bulk"))
@@ -80,7 +85,8 @@ for (var run = 1; run <= runs; run++)
         var r = await ApiLoad.BulkAsync(node.Url, node.JobType, bulkClients, batch, duration);
         accepted += r.Accepted;
         bulkRates.Add(r.PerSecond);
-        line += $" POST /jobs/bulk {r.PerSecond,9:N0} jobs/s ({r.Accepted:N0} accepted, {r.Rejected:N0} refused);";
+        bulkCosts.Add(r);
+        line += $" POST /jobs/bulk {r.PerSecond,9:N0} jobs/s ({r.Accepted:N0} accepted, {r.Rejected:N0} refused, {r.CpuMicrosecondsPerJob:N1} us CPU and {r.AllocatedBytesPerJob:N0} B per job);";
     }
 
     var stored = await node.CountJobsAsync();
@@ -91,12 +97,12 @@ for (var run = 1; run <= runs; run++)
 
 if (submitRates.Count > 0)
 {
-    Console.WriteLine($"median POST /jobs:      {Median(submitRates),9:N0} submits/s (bar 10,000)");
+    Console.WriteLine($"median POST /jobs:      {Median(submitRates),9:N0} submits/s (bar 10,000); {Median([.. submitCosts.Select(r => r.CpuMicrosecondsPerJob)]):N1} us CPU, {Median([.. submitCosts.Select(r => r.AllocatedBytesPerJob)]):N0} B allocated per job");
 }
 
 if (bulkRates.Count > 0)
 {
-    Console.WriteLine($"median POST /jobs/bulk: {Median(bulkRates),9:N0} jobs/s (bar 50,000)");
+    Console.WriteLine($"median POST /jobs/bulk: {Median(bulkRates),9:N0} jobs/s (bar 50,000); {Median([.. bulkCosts.Select(r => r.CpuMicrosecondsPerJob)]):N1} us CPU, {Median([.. bulkCosts.Select(r => r.AllocatedBytesPerJob)]):N0} B allocated per job");
 }
 
 return failures == 0 ? 0 : 1;
