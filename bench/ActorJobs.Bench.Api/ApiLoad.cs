@@ -5,10 +5,12 @@ using System.Text;
 using System.Text.Json;
 using ActorJobs.Client;
 using ActorJobs.Client.Contracts;
+using ActorJobs.Hosting;
+using ActorJobs.Jobs;
 
 namespace ActorJobs.Bench.Api;
 
-/// <summary>The two loads: many clients posting one job each, and a few posting batches to /jobs/bulk.</summary>
+/// <summary>The loads: many clients posting one job each, a few posting batches to /jobs/bulk, and those batches in process.</summary>
 internal static class ApiLoad
 {
     private static int _reported;
@@ -84,6 +86,30 @@ internal static class ApiLoad
         var elapsed = clock.Elapsed;
         var after = Usage.Now();
         return new Result(accepted, rejected, elapsed, after.Cpu - before.Cpu, after.Allocated - before.Allocated);
+    }
+
+    /// <summary>
+    /// The same batches handed straight to the node's <see cref="IJobClient"/> (no HTTP, no JSON): what the bulk form
+    /// costs without the API, so the difference per job is what the HTTP side costs.
+    /// </summary>
+    public static async Task<Result> DirectAsync(IJobClient client, string type, int clients, int batch, TimeSpan duration)
+    {
+        var submissions = Enumerable.Range(0, batch).Select(_ => new JobSubmission { Type = type }).ToArray();
+        long accepted = 0;
+        var before = Usage.Now();
+        var clock = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+        {
+            while (clock.Elapsed < duration)
+            {
+                await client.SubmitManyAsync(submissions);
+                Interlocked.Add(ref accepted, batch);
+            }
+        })).ToArray();
+        await Task.WhenAll(workers);
+        var elapsed = clock.Elapsed;
+        var after = Usage.Now();
+        return new Result(accepted, 0, elapsed, after.Cpu - before.Cpu, after.Allocated - before.Allocated);
     }
 
     private static HttpClient NewClient(Uri node, int connections) => new(new SocketsHttpHandler { MaxConnectionsPerServer = connections, UseProxy = false })

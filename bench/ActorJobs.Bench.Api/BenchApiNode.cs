@@ -1,4 +1,5 @@
 using ActorJobs.Client;
+using ActorJobs.Hosting;
 using ActorJobs.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -29,6 +30,9 @@ internal sealed class BenchApiNode : IAsyncDisposable
     public Uri Url { get; }
 
     public string JobType => "noop";
+
+    /// <summary>The node's in-process client, for the same submits without HTTP.</summary>
+    public IJobClient Jobs => _app.Services.GetRequiredService<IJobClient>();
 
     public static async Task<BenchApiNode> StartAsync(string backend, string? connection)
     {

@@ -1,8 +1,10 @@
 // The REST API's submit rate on one node, durable (SQLite synchronous=FULL), over loopback. Not a test: it prints a table.
 //   dotnet run -c Release --project bench/ActorJobs.Bench.Api -- [--runs 3] [--seconds 10] [--clients 32]
-//       [--bulk-clients 4] [--batch 1000] [--scenario submits|bulk|all] [--backend sqlite|postgresql] [--connection CS]
+//       [--bulk-clients 4] [--batch 1000] [--scenario submits,bulk,direct|all] [--backend sqlite|postgresql] [--connection CS]
 // submits: --clients loopback clients, each POST /jobs (one no-op job) as soon as its last answer came, for --seconds.
 // bulk:    --bulk-clients clients, each POST /jobs/bulk with --batch jobs, for --seconds.
+// direct:  the bulk load without HTTP: --bulk-clients workers hand --batch jobs to the node's IJobClient.SubmitManyAsync
+//          (not in "all"; run it beside bulk to see what the HTTP side costs per job).
 // Each run starts a fresh node on a fresh database whose no-op queue is paused (nothing runs, so only submitting is
 // measured), and afterwards checks that GET /jobs counts every accepted job. Every answer of 200/201 means the job
 // was durable before the answer (the API's contract), so accepted/s is durable submits/s. Each scenario also prints the
@@ -63,6 +65,7 @@ var duration = TimeSpan.FromSeconds(seconds);
 Console.WriteLine($"{Environment.ProcessorCount} cores, backend {backend}, {runs} run(s) of {seconds:0.#}s per scenario; submits: {clients} clients; bulk: {bulkClients} clients x {batch:N0} jobs");
 var submitRates = new List<double>();
 var bulkRates = new List<double>();
+var directCosts = new List<ApiLoad.Result>();
 var submitCosts = new List<ApiLoad.Result>();
 var bulkCosts = new List<ApiLoad.Result>();
 var failures = 0;
@@ -89,6 +92,14 @@ for (var run = 1; run <= runs; run++)
         line += $" POST /jobs/bulk {r.PerSecond,9:N0} jobs/s ({r.Accepted:N0} accepted, {r.Rejected:N0} refused, {r.CpuMicrosecondsPerJob:N1} us CPU and {r.AllocatedBytesPerJob:N0} B per job);";
     }
 
+    if (scenarios.Contains("direct"))
+    {
+        var r = await ApiLoad.DirectAsync(node.Jobs, node.JobType, bulkClients, batch, duration);
+        accepted += r.Accepted;
+        directCosts.Add(r);
+        line += $" in process {r.PerSecond,9:N0} jobs/s ({r.Accepted:N0} accepted, {r.CpuMicrosecondsPerJob:N1} us CPU and {r.AllocatedBytesPerJob:N0} B per job);";
+    }
+
     var stored = await node.CountJobsAsync();
     var verdict = stored == accepted ? "all stored" : $"MISMATCH: {accepted:N0} accepted, {stored:N0} stored";
     failures += stored == accepted ? 0 : 1;
@@ -103,6 +114,11 @@ if (submitRates.Count > 0)
 if (bulkRates.Count > 0)
 {
     Console.WriteLine($"median POST /jobs/bulk: {Median(bulkRates),9:N0} jobs/s (bar 50,000); {Median([.. bulkCosts.Select(r => r.CpuMicrosecondsPerJob)]):N1} us CPU, {Median([.. bulkCosts.Select(r => r.AllocatedBytesPerJob)]):N0} B allocated per job");
+}
+
+if (directCosts.Count > 0)
+{
+    Console.WriteLine($"median in process:      {Median([.. directCosts.Select(r => r.PerSecond)]),9:N0} jobs/s; {Median([.. directCosts.Select(r => r.CpuMicrosecondsPerJob)]):N1} us CPU, {Median([.. directCosts.Select(r => r.AllocatedBytesPerJob)]):N0} B allocated per job");
 }
 
 return failures == 0 ? 0 : 1;
