@@ -80,7 +80,7 @@ internal static class JobsEndpoints
             throw new JobValidationException("jobs[0]." + e.Field, e.Problem);
         }
 
-        return TypedResults.Ok(new SubmitJobsResponse([.. outcomes.Select(o => new SubmittedJob(o.State.Id, o.State.Status.WireName(), o.Created))]));
+        return new SubmittedJobsResult(outcomes);
     }
 
     private static async Task<IResult> ListAsync(
