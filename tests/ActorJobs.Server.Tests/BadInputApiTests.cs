@@ -11,33 +11,45 @@ namespace ActorJobs.Server.Tests;
 [Collection(ServerCollection.Name)]
 public sealed class BadInputApiTests(ApiServer server)
 {
+    /// <summary>Bad jobs, each with the field it names and words of its problem: on POST /jobs and inside a bulk alike.</summary>
+    public static TheoryData<string, string, string> BadJobs => new()
+    {
+        { """{"type":"noop","type":"sleep"}""", "type", "more than once" },
+        { """{"type":"noop","colour":"red"}""", "colour", "not a known field" },
+        { """{"type":"noop","timeoutSeconds":"ten"}""", "timeoutSeconds", "expected a number" },
+        { """{"type":"noop","notBefore":"tomorrow"}""", "notBefore", "ISO 8601" },
+        { """{"type":"noop","resources":"db"}""", "resources", "expected an array" },
+        { """{"type":"noop","params":[1,2]}""", "params", "must be a JSON object" },
+        { """{"type":"test.counted","params":{"count":"many"}}""", "params.count", "does not match the schema" },
+        { """{"type":"test.counted","params":{}}""", "params.count", "does not match the schema" },
+        { """{"params":{}}""", "type", "is required" },
+        { """{"type":"nope"}""", "type", "not a job type" },
+        { """{"type":"noop","priority":"urgent"}""", "priority", "not a priority" },
+        { """{"type":"noop","priority":11}""", "priority", "out of range" },
+        { """{"type":"noop","priority":2.5}""", "priority", "whole number" },
+        { """{"type":"noop","priority":true}""", "priority", "must be a number or a name" },
+        { """{"type":"noop","timeoutSeconds":0}""", "timeoutSeconds", "out of range" },
+        { """{"type":"noop","timeoutSeconds":1e12}""", "timeoutSeconds", "out of range" },
+        { """{"type":"noop","maxRetries":-1}""", "maxRetries", "out of range" },
+        { """{"type":"no\u0001op"}""", "type", "control character" },
+        { """{"type":"noop","idempotencyKey":"a\nb"}""", "idempotencyKey", "control character" },
+        { """{"type":"noop","owner":"me\u001b[31m"}""", "owner", "control character" },
+        { """{"type":"noop","resources":["db\u0000"]}""", "resources[0]", "control character" },
+        { """{"type":"noop","owner":" padded "}""", "owner", "white space" },
+        { """{"type":"noop","Type":"sleep"}""", "Type", "more than once" },
+        { """{"type":"noop","maxRetries":2.5}""", "maxRetries", "expected a number" },
+        { """{"type":"noop","maxRetries":"2"}""", "maxRetries", "expected a number" },
+        { """{"type":"noop","owner":7}""", "owner", "expected a string" },
+        { """{"type":"noop","resources":["db",5]}""", "resources[1]", "expected a string" },
+        { """{"type":"noop","params":{"a":}}""", "params", "not valid JSON" },
+    };
+
     [Theory]
     [InlineData("""{"type":"noop",""", "body", "not valid JSON")]
     [InlineData("""not json""", "body", "not valid JSON")]
     [InlineData("", "body", "empty")]
     [InlineData("null", "body", "must be a JSON object")]
-    [InlineData("""{"type":"noop","type":"sleep"}""", "type", "more than once")]
-    [InlineData("""{"type":"noop","colour":"red"}""", "colour", "not a known field")]
-    [InlineData("""{"type":"noop","timeoutSeconds":"ten"}""", "timeoutSeconds", "expected a number")]
-    [InlineData("""{"type":"noop","notBefore":"tomorrow"}""", "notBefore", "ISO 8601")]
-    [InlineData("""{"type":"noop","resources":"db"}""", "resources", "expected an array")]
-    [InlineData("""{"type":"noop","params":[1,2]}""", "params", "must be a JSON object")]
-    [InlineData("""{"type":"test.counted","params":{"count":"many"}}""", "params.count", "does not match the schema")]
-    [InlineData("""{"type":"test.counted","params":{}}""", "params.count", "does not match the schema")]
-    [InlineData("""{"params":{}}""", "type", "is required")]
-    [InlineData("""{"type":"nope"}""", "type", "not a job type")]
-    [InlineData("""{"type":"noop","priority":"urgent"}""", "priority", "not a priority")]
-    [InlineData("""{"type":"noop","priority":11}""", "priority", "out of range")]
-    [InlineData("""{"type":"noop","priority":2.5}""", "priority", "whole number")]
-    [InlineData("""{"type":"noop","priority":true}""", "priority", "must be a number or a name")]
-    [InlineData("""{"type":"noop","timeoutSeconds":0}""", "timeoutSeconds", "out of range")]
-    [InlineData("""{"type":"noop","timeoutSeconds":1e12}""", "timeoutSeconds", "out of range")]
-    [InlineData("""{"type":"noop","maxRetries":-1}""", "maxRetries", "out of range")]
-    [InlineData("""{"type":"no\u0001op"}""", "type", "control character")]
-    [InlineData("""{"type":"noop","idempotencyKey":"a\nb"}""", "idempotencyKey", "control character")]
-    [InlineData("""{"type":"noop","owner":"me\u001b[31m"}""", "owner", "control character")]
-    [InlineData("""{"type":"noop","resources":["db\u0000"]}""", "resources[0]", "control character")]
-    [InlineData("""{"type":"noop","owner":" padded "}""", "owner", "white space")]
+    [MemberData(nameof(BadJobs))]
     public async Task A_bad_submit_is_400_naming_the_field_and_creates_nothing(string body, string field, string problem)
     {
         var tenant = NewTenant();
@@ -50,34 +62,7 @@ public sealed class BadInputApiTests(ApiServer server)
     }
 
     [Theory]
-    [InlineData("""{"type":"noop","type":"sleep"}""", "type", "more than once")]
-    [InlineData("""{"type":"noop","colour":"red"}""", "colour", "not a known field")]
-    [InlineData("""{"type":"noop","timeoutSeconds":"ten"}""", "timeoutSeconds", "expected a number")]
-    [InlineData("""{"type":"noop","notBefore":"tomorrow"}""", "notBefore", "ISO 8601")]
-    [InlineData("""{"type":"noop","resources":"db"}""", "resources", "expected an array")]
-    [InlineData("""{"type":"noop","params":[1,2]}""", "params", "must be a JSON object")]
-    [InlineData("""{"type":"test.counted","params":{"count":"many"}}""", "params.count", "does not match the schema")]
-    [InlineData("""{"type":"test.counted","params":{}}""", "params.count", "does not match the schema")]
-    [InlineData("""{"params":{}}""", "type", "is required")]
-    [InlineData("""{"type":"nope"}""", "type", "not a job type")]
-    [InlineData("""{"type":"noop","priority":"urgent"}""", "priority", "not a priority")]
-    [InlineData("""{"type":"noop","priority":11}""", "priority", "out of range")]
-    [InlineData("""{"type":"noop","priority":2.5}""", "priority", "whole number")]
-    [InlineData("""{"type":"noop","priority":true}""", "priority", "must be a number or a name")]
-    [InlineData("""{"type":"noop","timeoutSeconds":0}""", "timeoutSeconds", "out of range")]
-    [InlineData("""{"type":"noop","timeoutSeconds":1e12}""", "timeoutSeconds", "out of range")]
-    [InlineData("""{"type":"noop","maxRetries":-1}""", "maxRetries", "out of range")]
-    [InlineData("""{"type":"no\u0001op"}""", "type", "control character")]
-    [InlineData("""{"type":"noop","idempotencyKey":"a\nb"}""", "idempotencyKey", "control character")]
-    [InlineData("""{"type":"noop","owner":"me\u001b[31m"}""", "owner", "control character")]
-    [InlineData("""{"type":"noop","resources":["db\u0000"]}""", "resources[0]", "control character")]
-    [InlineData("""{"type":"noop","owner":" padded "}""", "owner", "white space")]
-    [InlineData("""{"type":"noop","Type":"sleep"}""", "type", "more than once")]
-    [InlineData("""{"type":"noop","maxRetries":2.5}""", "maxRetries", "expected a number")]
-    [InlineData("""{"type":"noop","maxRetries":"2"}""", "maxRetries", "expected a number")]
-    [InlineData("""{"type":"noop","owner":7}""", "owner", "expected a string")]
-    [InlineData("""{"type":"noop","resources":["db",5]}""", "resources[1]", "expected a string")]
-    [InlineData("""{"type":"noop","params":{"a":}}""", "params", "not valid JSON")]
+    [MemberData(nameof(BadJobs))]
     public async Task A_bad_job_in_the_middle_of_a_bulk_is_400_naming_its_index_and_creates_nothing(string job, string field, string problem)
     {
         // The bulk form has its own reader; each bad job must read as it does on POST /jobs, named by its index.

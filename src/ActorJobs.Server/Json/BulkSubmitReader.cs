@@ -100,7 +100,7 @@ internal static class BulkSubmitReader
 
             if (seen)
             {
-                throw JsonProblems.Duplicate("jobs");
+                throw JsonProblems.Duplicate(reader.GetString()!);
             }
 
             seen = true;
@@ -180,7 +180,8 @@ internal static class BulkSubmitReader
             var bit = 1 << (int)field;
             if ((seen & bit) != 0)
             {
-                throw JsonProblems.Duplicate(where.Of(name));
+                // Named as written, as the serializer names it ("Type" after "type").
+                throw JsonProblems.Duplicate(where.Of(reader.GetString()!));
             }
 
             seen |= bit;
