@@ -127,7 +127,7 @@ internal static class BulkSubmitReader
             throw JsonProblems.WrongType("jobs", JsonProblems.ExpectedArray);
         }
 
-        // The shortest useful job, {"type":"x"}, is a dozen bytes: enough room at once for a body of short jobs.
+        // A plain job with its comma, {"type":"noop"}, is 16 bytes: room for a body of those at once, up to the limit.
         var jobs = new List<JobSubmission>((int)Math.Min(maxJobs, (length / 16) + 1));
         var count = 0;
         string? lastType = null;
