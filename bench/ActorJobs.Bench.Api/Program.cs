@@ -1,11 +1,18 @@
 // The REST API's submit rate on one node, durable (SQLite synchronous=FULL), over loopback. Not a test: it prints a table.
 //   dotnet run -c Release --project bench/ActorJobs.Bench.Api -- [--runs 3] [--seconds 10] [--clients 32]
-//       [--bulk-clients 4] [--batch 1000] [--scenario submits|bulk|all] [--backend sqlite|postgresql] [--connection CS]
+//       [--bulk-clients 4] [--batch 1000] [--scenario submits,bulk,direct|all] [--type noop|unchecked]
+//       [--backend sqlite|postgresql] [--connection CS]
 // submits: --clients loopback clients, each POST /jobs (one no-op job) as soon as its last answer came, for --seconds.
 // bulk:    --bulk-clients clients, each POST /jobs/bulk with --batch jobs, for --seconds.
+// direct:  the bulk load without HTTP: --bulk-clients workers hand --batch jobs to the node's IJobClient.SubmitManyAsync
+//          (not in "all"; run it beside bulk to see what the HTTP side costs per job).
+// --type: the built-in noop (default; its empty params are checked against its JSON Schema, as every typed job's are),
+// or "unchecked", a type without a schema, to see what the engine's schema check costs.
 // Each run starts a fresh node on a fresh database whose no-op queue is paused (nothing runs, so only submitting is
 // measured), and afterwards checks that GET /jobs counts every accepted job. Every answer of 200/201 means the job
-// was durable before the answer (the API's contract), so accepted/s is durable submits/s.
+// was durable before the answer (the API's contract), so accepted/s is durable submits/s. Each scenario also prints the
+// whole process's CPU time and allocation per accepted job (node and clients together): steadier than the rate on a
+// busy machine, so compare builds by those.
 using System.Globalization;
 using ActorJobs.Bench.Api;
 
@@ -16,6 +23,7 @@ var bulkClients = 4;
 var batch = 1_000;
 var scenarios = new List<string> { "submits", "bulk" };
 var backend = "sqlite";
+var jobType = "noop";
 string? connection = null;
 for (var i = 0; i < args.Length; i++)
 {
@@ -39,6 +47,9 @@ for (var i = 0; i < args.Length; i++)
         case "--scenario":
             scenarios = args[++i] == "all" ? scenarios : [.. args[i].Split(',')];
             break;
+        case "--type":
+            jobType = args[++i];
+            break;
         case "--backend":
             backend = args[++i];
             break;
@@ -51,6 +62,12 @@ for (var i = 0; i < args.Length; i++)
     }
 }
 
+if (!BenchApiNode.JobTypes.Contains(jobType))
+{
+    Console.Error.WriteLine($"--type must be one of {string.Join(", ", BenchApiNode.JobTypes)}");
+    return 2;
+}
+
 if (backend == "postgresql" && connection is null)
 {
     Console.Error.WriteLine("--backend postgresql needs --connection \"Host=...;Username=...;Password=...;Database=...\"");
@@ -58,13 +75,16 @@ if (backend == "postgresql" && connection is null)
 }
 
 var duration = TimeSpan.FromSeconds(seconds);
-Console.WriteLine($"{Environment.ProcessorCount} cores, backend {backend}, {runs} run(s) of {seconds:0.#}s per scenario; submits: {clients} clients; bulk: {bulkClients} clients x {batch:N0} jobs");
+Console.WriteLine($"{Environment.ProcessorCount} cores, backend {backend}, job type {jobType}, {runs} run(s) of {seconds:0.#}s per scenario; submits: {clients} clients; bulk: {bulkClients} clients x {batch:N0} jobs");
 var submitRates = new List<double>();
 var bulkRates = new List<double>();
+var directCosts = new List<ApiLoad.Result>();
+var submitCosts = new List<ApiLoad.Result>();
+var bulkCosts = new List<ApiLoad.Result>();
 var failures = 0;
 for (var run = 1; run <= runs; run++)
 {
-    await using var node = await BenchApiNode.StartAsync(backend, connection);
+    await using var node = await BenchApiNode.StartAsync(backend, connection, jobType);
     long accepted = 0;
     var line = $"  run {run}:";
     if (scenarios.Contains("submits"))
@@ -72,7 +92,8 @@ for (var run = 1; run <= runs; run++)
         var r = await ApiLoad.SubmitsAsync(node.Url, node.JobType, clients, duration);
         accepted += r.Accepted;
         submitRates.Add(r.PerSecond);
-        line += $" POST /jobs {r.PerSecond,9:N0} submits/s ({r.Accepted:N0} accepted, {r.Rejected:N0} refused);";
+        submitCosts.Add(r);
+        line += $" POST /jobs {r.PerSecond,9:N0} submits/s ({r.Accepted:N0} accepted, {r.Rejected:N0} refused, {r.CpuMicrosecondsPerJob:N1} us CPU and {r.AllocatedBytesPerJob:N0} B per job);";
     }
 
     if (scenarios.Contains("bulk"))
@@ -80,7 +101,16 @@ for (var run = 1; run <= runs; run++)
         var r = await ApiLoad.BulkAsync(node.Url, node.JobType, bulkClients, batch, duration);
         accepted += r.Accepted;
         bulkRates.Add(r.PerSecond);
-        line += $" POST /jobs/bulk {r.PerSecond,9:N0} jobs/s ({r.Accepted:N0} accepted, {r.Rejected:N0} refused);";
+        bulkCosts.Add(r);
+        line += $" POST /jobs/bulk {r.PerSecond,9:N0} jobs/s ({r.Accepted:N0} accepted, {r.Rejected:N0} refused, {r.CpuMicrosecondsPerJob:N1} us CPU and {r.AllocatedBytesPerJob:N0} B per job);";
+    }
+
+    if (scenarios.Contains("direct"))
+    {
+        var r = await ApiLoad.DirectAsync(node.Jobs, node.JobType, bulkClients, batch, duration);
+        accepted += r.Accepted;
+        directCosts.Add(r);
+        line += $" in process {r.PerSecond,9:N0} jobs/s ({r.Accepted:N0} accepted, {r.CpuMicrosecondsPerJob:N1} us CPU and {r.AllocatedBytesPerJob:N0} B per job);";
     }
 
     var stored = await node.CountJobsAsync();
@@ -91,12 +121,17 @@ for (var run = 1; run <= runs; run++)
 
 if (submitRates.Count > 0)
 {
-    Console.WriteLine($"median POST /jobs:      {Median(submitRates),9:N0} submits/s (bar 10,000)");
+    Console.WriteLine($"median POST /jobs:      {Median(submitRates),9:N0} submits/s (bar 10,000); {Median([.. submitCosts.Select(r => r.CpuMicrosecondsPerJob)]):N1} us CPU, {Median([.. submitCosts.Select(r => r.AllocatedBytesPerJob)]):N0} B allocated per job");
 }
 
 if (bulkRates.Count > 0)
 {
-    Console.WriteLine($"median POST /jobs/bulk: {Median(bulkRates),9:N0} jobs/s (bar 50,000)");
+    Console.WriteLine($"median POST /jobs/bulk: {Median(bulkRates),9:N0} jobs/s (bar 50,000); {Median([.. bulkCosts.Select(r => r.CpuMicrosecondsPerJob)]):N1} us CPU, {Median([.. bulkCosts.Select(r => r.AllocatedBytesPerJob)]):N0} B allocated per job");
+}
+
+if (directCosts.Count > 0)
+{
+    Console.WriteLine($"median in process:      {Median([.. directCosts.Select(r => r.PerSecond)]),9:N0} jobs/s; {Median([.. directCosts.Select(r => r.CpuMicrosecondsPerJob)]):N1} us CPU, {Median([.. directCosts.Select(r => r.AllocatedBytesPerJob)]):N0} B allocated per job");
 }
 
 return failures == 0 ? 0 : 1;

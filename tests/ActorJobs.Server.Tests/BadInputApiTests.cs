@@ -11,33 +11,45 @@ namespace ActorJobs.Server.Tests;
 [Collection(ServerCollection.Name)]
 public sealed class BadInputApiTests(ApiServer server)
 {
+    /// <summary>Bad jobs, each with the field it names and words of its problem: on POST /jobs and inside a bulk alike.</summary>
+    public static TheoryData<string, string, string> BadJobs => new()
+    {
+        { """{"type":"noop","type":"sleep"}""", "type", "more than once" },
+        { """{"type":"noop","colour":"red"}""", "colour", "not a known field" },
+        { """{"type":"noop","timeoutSeconds":"ten"}""", "timeoutSeconds", "expected a number" },
+        { """{"type":"noop","notBefore":"tomorrow"}""", "notBefore", "ISO 8601" },
+        { """{"type":"noop","resources":"db"}""", "resources", "expected an array" },
+        { """{"type":"noop","params":[1,2]}""", "params", "must be a JSON object" },
+        { """{"type":"test.counted","params":{"count":"many"}}""", "params.count", "does not match the schema" },
+        { """{"type":"test.counted","params":{}}""", "params.count", "does not match the schema" },
+        { """{"params":{}}""", "type", "is required" },
+        { """{"type":"nope"}""", "type", "not a job type" },
+        { """{"type":"noop","priority":"urgent"}""", "priority", "not a priority" },
+        { """{"type":"noop","priority":11}""", "priority", "out of range" },
+        { """{"type":"noop","priority":2.5}""", "priority", "whole number" },
+        { """{"type":"noop","priority":true}""", "priority", "must be a number or a name" },
+        { """{"type":"noop","timeoutSeconds":0}""", "timeoutSeconds", "out of range" },
+        { """{"type":"noop","timeoutSeconds":1e12}""", "timeoutSeconds", "out of range" },
+        { """{"type":"noop","maxRetries":-1}""", "maxRetries", "out of range" },
+        { """{"type":"no\u0001op"}""", "type", "control character" },
+        { """{"type":"noop","idempotencyKey":"a\nb"}""", "idempotencyKey", "control character" },
+        { """{"type":"noop","owner":"me\u001b[31m"}""", "owner", "control character" },
+        { """{"type":"noop","resources":["db\u0000"]}""", "resources[0]", "control character" },
+        { """{"type":"noop","owner":" padded "}""", "owner", "white space" },
+        { """{"type":"noop","Type":"sleep"}""", "Type", "more than once" },
+        { """{"type":"noop","maxRetries":2.5}""", "maxRetries", "expected a number" },
+        { """{"type":"noop","maxRetries":"2"}""", "maxRetries", "expected a number" },
+        { """{"type":"noop","owner":7}""", "owner", "expected a string" },
+        { """{"type":"noop","resources":["db",5]}""", "resources[1]", "expected a string" },
+        { """{"type":"noop","params":{"a":}}""", "params", "not valid JSON" },
+    };
+
     [Theory]
     [InlineData("""{"type":"noop",""", "body", "not valid JSON")]
     [InlineData("""not json""", "body", "not valid JSON")]
     [InlineData("", "body", "empty")]
     [InlineData("null", "body", "must be a JSON object")]
-    [InlineData("""{"type":"noop","type":"sleep"}""", "type", "more than once")]
-    [InlineData("""{"type":"noop","colour":"red"}""", "colour", "not a known field")]
-    [InlineData("""{"type":"noop","timeoutSeconds":"ten"}""", "timeoutSeconds", "expected a number")]
-    [InlineData("""{"type":"noop","notBefore":"tomorrow"}""", "notBefore", "ISO 8601")]
-    [InlineData("""{"type":"noop","resources":"db"}""", "resources", "expected an array")]
-    [InlineData("""{"type":"noop","params":[1,2]}""", "params", "must be a JSON object")]
-    [InlineData("""{"type":"test.counted","params":{"count":"many"}}""", "params.count", "does not match the schema")]
-    [InlineData("""{"type":"test.counted","params":{}}""", "params.count", "does not match the schema")]
-    [InlineData("""{"params":{}}""", "type", "is required")]
-    [InlineData("""{"type":"nope"}""", "type", "not a job type")]
-    [InlineData("""{"type":"noop","priority":"urgent"}""", "priority", "not a priority")]
-    [InlineData("""{"type":"noop","priority":11}""", "priority", "out of range")]
-    [InlineData("""{"type":"noop","priority":2.5}""", "priority", "whole number")]
-    [InlineData("""{"type":"noop","priority":true}""", "priority", "must be a number or a name")]
-    [InlineData("""{"type":"noop","timeoutSeconds":0}""", "timeoutSeconds", "out of range")]
-    [InlineData("""{"type":"noop","timeoutSeconds":1e12}""", "timeoutSeconds", "out of range")]
-    [InlineData("""{"type":"noop","maxRetries":-1}""", "maxRetries", "out of range")]
-    [InlineData("""{"type":"no\u0001op"}""", "type", "control character")]
-    [InlineData("""{"type":"noop","idempotencyKey":"a\nb"}""", "idempotencyKey", "control character")]
-    [InlineData("""{"type":"noop","owner":"me\u001b[31m"}""", "owner", "control character")]
-    [InlineData("""{"type":"noop","resources":["db\u0000"]}""", "resources[0]", "control character")]
-    [InlineData("""{"type":"noop","owner":" padded "}""", "owner", "white space")]
+    [MemberData(nameof(BadJobs))]
     public async Task A_bad_submit_is_400_naming_the_field_and_creates_nothing(string body, string field, string problem)
     {
         var tenant = NewTenant();
@@ -46,6 +58,85 @@ public sealed class BadInputApiTests(ApiServer server)
 
         var detail = await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest, field);
         Assert.Contains(problem, detail, StringComparison.Ordinal);
+        await AssertNothingCreatedAsync(tenant);
+    }
+
+    [Theory]
+    [MemberData(nameof(BadJobs))]
+    public async Task A_bad_job_in_the_middle_of_a_bulk_is_400_naming_its_index_and_creates_nothing(string job, string field, string problem)
+    {
+        // The bulk form has its own reader; each bad job must read as it does on POST /jobs, named by its index.
+        var tenant = NewTenant();
+
+        var response = await ApiServer.PostRawAsync(server.Admin, $"jobs/bulk?tenant={tenant}", $$"""{"jobs":[{"type":"noop"},{{job}},{"type":"noop"}]}""");
+
+        var detail = await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest, $"jobs[1].{field}");
+        Assert.Contains(problem, detail, StringComparison.Ordinal);
+        await AssertNothingCreatedAsync(tenant);
+    }
+
+    [Theory]
+    [InlineData("", "body", "empty")]
+    [InlineData("null", "body", "must be a JSON object")]
+    [InlineData("""[{"type":"noop"}]""", "body", "expected an object")]
+    [InlineData("""{"jobs":[{"type":"noop"}]""", "body", "not valid JSON")]
+    [InlineData("""{"jobs":[{"type":"noop"}]} x""", "body", "not valid JSON")]
+    [InlineData("""{"jobs":[{"type":"noop"},]}""", "jobs", "not valid JSON")]
+    [InlineData("""{"jobs":[{"type":"noop"}],"jobs":[]}""", "jobs", "more than once")]
+    [InlineData("""{"jobs":[{"type":"noop"}],"dryRun":true}""", "dryRun", "not a known field")]
+    [InlineData("""{"jobs":{"type":"noop"}}""", "jobs", "expected an array")]
+    [InlineData("""{"jobs":null}""", "jobs", "non-empty array")]
+    [InlineData("""{"jobs":[{"type":"noop"},"noop"]}""", "jobs[1]", "expected an object")]
+    [InlineData("""{"jobs":[{"type":"noop"},null]}""", "jobs[1]", "not null")]
+    [InlineData("""{"jobs":[{"type":"noop"},{"type":"noop" "owner":"x"}]}""", "jobs[1]", "not valid JSON")]
+    [InlineData("""{"jobs":[{"type":"noop"},{"type":"noop","colour":"red"}]}""", "jobs[1].colour", "not a known field")]
+    public async Task A_bad_bulk_body_is_400_naming_the_field_and_creates_nothing(string body, string field, string problem)
+    {
+        var tenant = NewTenant();
+
+        var response = await ApiServer.PostRawAsync(server.Admin, $"jobs/bulk?tenant={tenant}", body);
+
+        var detail = await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest, field);
+        Assert.Contains(problem, detail, StringComparison.Ordinal);
+        await AssertNothingCreatedAsync(tenant);
+    }
+
+    [Fact]
+    public async Task Bulk_fields_are_read_in_any_case_after_a_byte_order_mark_as_on_post_jobs()
+    {
+        var tenant = NewTenant();
+
+        var response = await ApiServer.PostRawAsync(server.Admin, $"jobs/bulk?tenant={tenant}", "\uFEFF " + """{"Jobs":[{"TYPE":"noop","NotBefore":"2099-01-01T00:00:00Z","Owner":"me"}]}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var job = Assert.Single((await ApiServer.ReadAsync<JobPageDto>(await server.Admin.GetAsync($"jobs?tenant={tenant}"))).Jobs);
+        Assert.Equal("me", job.Owner);
+        Assert.Equal(new DateTimeOffset(2099, 1, 1, 0, 0, 0, TimeSpan.Zero), job.ScheduledAt);
+        await server.Admin.PostAsync($"jobs/{job.Id}/cancel?tenant={tenant}", null);
+    }
+
+    [Fact]
+    public async Task Bulk_nesting_deeper_than_the_limit_is_400_naming_the_job()
+    {
+        var tenant = NewTenant();
+        var deep = string.Concat(Enumerable.Repeat("""{"a":""", 40)) + "1" + new string('}', 40);
+
+        var response = await ApiServer.PostRawAsync(server.Admin, $"jobs/bulk?tenant={tenant}", $$"""{"jobs":[{"type":"noop"},{"type":"noop","params":{{deep}}}]}""");
+
+        var detail = await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest, "jobs[1].params");
+        Assert.Contains("deeper than the limit of 32", detail);
+        await AssertNothingCreatedAsync(tenant);
+    }
+
+    [Fact]
+    public async Task Bulk_over_the_job_limit_is_400_counting_every_job_sent()
+    {
+        var tenant = NewTenant();
+        var jobs = string.Join(",", Enumerable.Repeat("""{"type":"noop"}""", 10_001));
+
+        var response = await ApiServer.PostRawAsync(server.Admin, $"jobs/bulk?tenant={tenant}", $$"""{"jobs":[{{jobs}}]}""");
+
+        Assert.Contains("has 10001 jobs; at most 10000", await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest, "jobs"));
         await AssertNothingCreatedAsync(tenant);
     }
 

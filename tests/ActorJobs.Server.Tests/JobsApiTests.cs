@@ -102,14 +102,31 @@ public sealed class JobsApiTests(ApiServer server)
         });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         var result = await ApiServer.ReadAsync<SubmitJobsResponse>(response);
         Assert.Equal(3, result.Jobs.Count);
+        Assert.All(result.Jobs, j => Assert.Equal("waiting", j.Status));
         Assert.True(result.Jobs[0].Created);
         Assert.True(result.Jobs[1].Created);
         Assert.False(result.Jobs[2].Created);
         Assert.Equal(existing.Id, result.Jobs[2].Id);
         var page = await ApiServer.ReadAsync<JobPageDto>(await server.Admin.GetAsync($"jobs?{Q}&type=sleep"));
         Assert.Equal(result.Jobs[1].Id, Assert.Single(page.Jobs).Id);
+    }
+
+    [Fact]
+    public async Task Bulk_submit_answers_as_large_a_batch_as_it_takes_in_order()
+    {
+        // Several times the size at which the answer is handed to the connection in pieces.
+        var response = await ApiServer.PostRawAsync(server.Admin, $"jobs/bulk?{Q}", $$"""{"jobs":[{{string.Join(",", Enumerable.Range(0, 2_000).Select(i => $$"""{"type":"noop","idempotencyKey":"big-{{i}}","notBefore":"2099-01-01T00:00:00Z"}"""))}}]}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = await ApiServer.ReadAsync<SubmitJobsResponse>(response);
+        Assert.Equal(2_000, result.Jobs.Count);
+        Assert.All(result.Jobs, j => Assert.True(j.Created));
+        var again = await ApiServer.ReadAsync<SubmitJobsResponse>(await ApiServer.PostRawAsync(server.Admin, $"jobs/bulk?{Q}", """{"jobs":[{"type":"noop","idempotencyKey":"big-1234"}]}"""));
+        Assert.Equal(result.Jobs[1234].Id, Assert.Single(again.Jobs).Id);
+        Assert.False(again.Jobs[0].Created);
     }
 
     [Fact]

@@ -66,46 +66,21 @@ internal static class JobsEndpoints
 
     private static async Task<IResult> SubmitManyAsync(HttpContext context, RequestJson json, IJobClient client, IOptions<ServerSettings> settings, [FromQuery] string? tenant)
     {
-        var caller = Caller.Of(context);
-        var request = await json.ReadAsync<SubmitJobsRequest>(context);
-        if (request.Jobs is not { Count: > 0 } jobs)
-        {
-            throw new JobValidationException("jobs", "must be a non-empty array of jobs");
-        }
-
-        if (jobs.Count > settings.Value.MaxBulkJobs)
-        {
-            throw new JobValidationException("jobs", $"has {jobs.Count} jobs; at most {settings.Value.MaxBulkJobs} are accepted per request (ActorJobs:Server:MaxBulkJobs)");
-        }
-
-        var owner = caller.WriteTenant(tenant);
-        var submissions = new JobSubmission[jobs.Count];
-        for (var i = 0; i < jobs.Count; i++)
-        {
-            var job = jobs[i] ?? throw new JobValidationException($"jobs[{i}]", "must be a job, not null");
-            try
-            {
-                submissions[i] = job.ToSubmission(owner);
-            }
-            catch (JobValidationException e)
-            {
-                // Named with the index only when wrong, so a valid job costs no field names.
-                throw new JobValidationException($"jobs[{i}].{e.Field}", e.Problem);
-            }
-        }
+        var owner = Caller.Of(context).WriteTenant(tenant);
+        var submissions = await json.ReadSubmissionsAsync(context, owner, settings.Value.MaxBulkJobs);
 
         IReadOnlyList<SubmitOutcome> outcomes;
         try
         {
             outcomes = await client.SubmitManyAsync(submissions, context.RequestAborted);
         }
-        catch (JobValidationException e) when (submissions.Length == 1 && !e.Field.StartsWith("jobs[", StringComparison.Ordinal))
+        catch (JobValidationException e) when (submissions.Count == 1 && !e.Field.StartsWith("jobs[", StringComparison.Ordinal))
         {
             // The engine names the fields of a lone submission without an index; the bulk form always has one.
             throw new JobValidationException("jobs[0]." + e.Field, e.Problem);
         }
 
-        return TypedResults.Ok(new SubmitJobsResponse([.. outcomes.Select(o => new SubmittedJob(o.State.Id, o.State.Status.WireName(), o.Created))]));
+        return new SubmittedJobsResult(outcomes);
     }
 
     private static async Task<IResult> ListAsync(

@@ -1,5 +1,7 @@
+using System.IO.Pipelines;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ActorJobs.Jobs;
 using ActorJobs.Server.Problems;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -36,21 +38,11 @@ internal sealed class RequestJson
         where T : class
     {
         ArgumentNullException.ThrowIfNull(context);
-        var request = context.Request;
-        if (!IsJson(request.ContentType))
-        {
-            throw BodyLimits.NotJson(request.ContentType);
-        }
-
-        if (request.ContentLength > _maxBytes)
-        {
-            throw BodyLimits.TooLarge(_maxBytes);
-        }
-
+        CheckHeaders(context.Request);
         T? value;
         try
         {
-            value = await JsonSerializer.DeserializeAsync<T>(request.Body, _options, context.RequestAborted);
+            value = await JsonSerializer.DeserializeAsync<T>(context.Request.Body, _options, context.RequestAborted);
         }
         catch (JsonException e)
         {
@@ -61,8 +53,57 @@ internal sealed class RequestJson
             throw BodyLimits.TooLarge(_maxBytes);
         }
 
-        return value ?? throw new ApiProblemException(
-            StatusCodes.Status400BadRequest, ProblemKinds.MalformedJson, "The request body is not valid JSON.", "body: must be a JSON object, not null.", "body");
+        return value ?? throw JsonProblems.Null();
+    }
+
+    /// <summary>
+    /// The body of <c>POST /jobs/bulk</c> as submissions into <paramref name="tenant"/>, read in one pass from the
+    /// buffered body with <see cref="BulkSubmitReader"/> (the same limits and problems as <see cref="ReadAsync{T}"/>).
+    /// </summary>
+    /// <exception cref="ApiProblemException">415, 413, or 400 naming the field.</exception>
+    /// <exception cref="JobValidationException">No jobs, more than <paramref name="maxJobs"/>, or a value out of range.</exception>
+    public async Task<IReadOnlyList<JobSubmission>> ReadSubmissionsAsync(HttpContext context, string tenant, int maxJobs)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        CheckHeaders(context.Request);
+        var body = context.Request.BodyReader;
+        ReadResult read;
+        try
+        {
+            // Kestrel's body size limit ends this loop with a 413 before the buffer outgrows it.
+            read = await body.ReadAsync(context.RequestAborted);
+            while (!read.IsCompleted)
+            {
+                body.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                read = await body.ReadAsync(context.RequestAborted);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw BodyLimits.TooLarge(_maxBytes);
+        }
+
+        try
+        {
+            return BulkSubmitReader.Read(read.Buffer, tenant, _options.MaxDepth, maxJobs);
+        }
+        finally
+        {
+            body.AdvanceTo(read.Buffer.End);
+        }
+    }
+
+    private void CheckHeaders(HttpRequest request)
+    {
+        if (!IsJson(request.ContentType))
+        {
+            throw BodyLimits.NotJson(request.ContentType);
+        }
+
+        if (request.ContentLength > _maxBytes)
+        {
+            throw BodyLimits.TooLarge(_maxBytes);
+        }
     }
 
     private static bool IsJson(string? contentType)

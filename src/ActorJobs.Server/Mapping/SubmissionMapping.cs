@@ -16,7 +16,7 @@ internal static class SubmissionMapping
         ArgumentNullException.ThrowIfNull(request);
         return new JobSubmission
         {
-            Type = request.Type ?? throw new JobValidationException("type", "is required: the id of a job type (GET /job-types lists them)"),
+            Type = RequiredType(request.Type),
             Tenant = tenant,
             Owner = request.Owner,
             IdempotencyKey = request.IdempotencyKey,
@@ -24,13 +24,15 @@ internal static class SubmissionMapping
             Priority = Priority(request.Priority, "priority"),
             NotBefore = request.NotBefore,
             Timeout = TimeoutOf(request.TimeoutSeconds, "timeoutSeconds"),
-            MaxRetries = request.MaxRetries is { } retries && retries is < 0 or > RetryPolicy.MaxRetriesLimit
-                ? throw new JobValidationException("maxRetries", $"{retries} is out of range; use 0 to {RetryPolicy.MaxRetriesLimit}")
-                : request.MaxRetries,
+            MaxRetries = MaxRetriesOf(request.MaxRetries, "maxRetries"),
             Resources = request.Resources,
             Queue = request.Queue,
         };
     }
+
+    /// <summary>The job type's id, which every submit must give.</summary>
+    public static string RequiredType(string? type) =>
+        type ?? throw new JobValidationException("type", "is required: the id of a job type (GET /job-types lists them)");
 
     /// <summary>The params as JSON text: an object, or null for none.</summary>
     public static string? ParamsText(JsonElement? value, string field) => value switch
@@ -51,6 +53,11 @@ internal static class SubmissionMapping
         { ValueKind: JsonValueKind.String } text => JobPriority.Parse(text.GetString()!, field),
         { } other => throw new JobValidationException(field, $"must be a number or a name, not {other.ValueKind.ToString().ToLowerInvariant()}"),
     };
+
+    /// <summary>Retries after the first attempt, 0 to the engine's limit.</summary>
+    public static int? MaxRetriesOf(int? retries, string field) => retries is { } n && n is < 0 or > RetryPolicy.MaxRetriesLimit
+        ? throw new JobValidationException(field, $"{n} is out of range; use 0 to {RetryPolicy.MaxRetriesLimit}")
+        : retries;
 
     /// <summary>A per-attempt timeout given in seconds.</summary>
     public static TimeSpan? TimeoutOf(double? seconds, string field)
