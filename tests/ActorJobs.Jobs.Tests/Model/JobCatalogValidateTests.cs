@@ -280,6 +280,43 @@ public sealed class JobCatalogValidateTests
             "params.count: does not match the schema of job type 'report': PropertyRequired.");
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("{}")]
+    public void No_params_for_a_type_whose_schema_accepts_an_empty_object_are_an_empty_object_and_any_other_params_still_checked(string? json)
+    {
+        var catalog = JobCatalog.CreateBuilder()
+            .AddJobType(JobType.Define("strict-noop", "compute", paramsSchema: """{ "type": "object", "additionalProperties": false }"""), Nothing)
+            .Build();
+
+        Assert.Equal("{}", catalog.Validate(new JobSubmission { Type = "strict-noop", Params = json }, "job-1", Now).Params);
+        var failure = Assert.Throws<JobValidationException>(() => catalog.Validate(new JobSubmission { Type = "strict-noop", Params = """{ "extra": 1 }""" }, "job-2", Now));
+        Assert.Equal("params.extra: does not match the schema of job type 'strict-noop': NoAdditionalPropertiesAllowed.", failure.Message);
+    }
+
+    [Fact]
+    public void Params_checked_on_many_threads_at_once_each_get_their_own_verdict()
+    {
+        // The schema validator is reused per thread: a shared one must not mix up concurrent checks.
+        var verdicts = new System.Collections.Concurrent.ConcurrentBag<(int Count, string? Field)>();
+        Parallel.For(0, 2_000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            var count = i % 3 == 0 ? 0 : i;
+            try
+            {
+                _catalog.Validate(new JobSubmission { Type = "report", Params = $$"""{ "count": {{count}} }""" }, $"job-{i}", Now);
+                verdicts.Add((count, null));
+            }
+            catch (JobValidationException e)
+            {
+                verdicts.Add((count, e.Field));
+            }
+        });
+
+        Assert.Equal(2_000, verdicts.Count);
+        Assert.All(verdicts, v => Assert.Equal(v.Count == 0 ? "params.count" : null, v.Field));
+    }
+
     [Fact]
     public void A_job_naming_no_resources_holds_its_types_and_one_naming_some_holds_both_each_once_in_order()
     {
