@@ -1,5 +1,5 @@
 // The REST API's submit rate on one node, durable (SQLite synchronous=FULL), over loopback. Not a test: it prints a table.
-//   dotnet run -c Release --project bench/ActorJobs.Bench.Api -- [--runs 3] [--seconds 10] [--clients 32]
+//   dotnet run -c Release --project bench/ActorJobs.Bench.Api -- [--runs 3] [--warmups 1] [--seconds 10] [--clients 32]
 //       [--bulk-clients 4] [--batch 1000] [--scenario submits,bulk,direct|all] [--type noop|unchecked]
 //       [--backend sqlite|postgresql] [--connection CS]
 // submits: --clients loopback clients, each POST /jobs (one no-op job) as soon as its last answer came, for --seconds.
@@ -8,6 +8,8 @@
 //          (not in "all"; run it beside bulk to see what the HTTP side costs per job).
 // --type: the built-in noop (default; its empty params are checked against its JSON Schema, as every typed job's are),
 // or "unchecked", a type without a schema, to see what the engine's schema check costs.
+// --warmups: runs first whose figures are printed but not counted (the JIT's tiering of ASP.NET Core and the engine
+// went on for well over 10 s of the first runs, about 40% of the process's CPU on its own thread).
 // Each run starts a fresh node on a fresh database whose no-op queue is paused (nothing runs, so only submitting is
 // measured), and afterwards checks that GET /jobs counts every accepted job. Every answer of 200/201 means the job
 // was durable before the answer (the API's contract), so accepted/s is durable submits/s. Each scenario also prints the
@@ -17,6 +19,7 @@ using System.Globalization;
 using ActorJobs.Bench.Api;
 
 var runs = 3;
+var warmups = 1;
 var seconds = 10.0;
 var clients = 32;
 var bulkClients = 4;
@@ -31,6 +34,9 @@ for (var i = 0; i < args.Length; i++)
     {
         case "--runs":
             runs = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            break;
+        case "--warmups":
+            warmups = int.Parse(args[++i], CultureInfo.InvariantCulture);
             break;
         case "--seconds":
             seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
@@ -75,24 +81,29 @@ if (backend == "postgresql" && connection is null)
 }
 
 var duration = TimeSpan.FromSeconds(seconds);
-Console.WriteLine($"{Environment.ProcessorCount} cores, backend {backend}, job type {jobType}, {runs} run(s) of {seconds:0.#}s per scenario; submits: {clients} clients; bulk: {bulkClients} clients x {batch:N0} jobs");
+Console.WriteLine($"{Environment.ProcessorCount} cores, backend {backend}, job type {jobType}, {runs} run(s) (+{warmups} warm-up) of {seconds:0.#}s per scenario; submits: {clients} clients; bulk: {bulkClients} clients x {batch:N0} jobs");
 var submitRates = new List<double>();
 var bulkRates = new List<double>();
 var directCosts = new List<ApiLoad.Result>();
 var submitCosts = new List<ApiLoad.Result>();
 var bulkCosts = new List<ApiLoad.Result>();
 var failures = 0;
-for (var run = 1; run <= runs; run++)
+for (var run = 1 - warmups; run <= runs; run++)
 {
     await using var node = await BenchApiNode.StartAsync(backend, connection, jobType);
     long accepted = 0;
-    var line = $"  run {run}:";
+    var counted = run >= 1;
+    var line = counted ? $"  run {run}:" : "  warm-up:";
     if (scenarios.Contains("submits"))
     {
         var r = await ApiLoad.SubmitsAsync(node.Url, node.JobType, clients, duration);
         accepted += r.Accepted;
-        submitRates.Add(r.PerSecond);
-        submitCosts.Add(r);
+        if (counted)
+        {
+            submitRates.Add(r.PerSecond);
+            submitCosts.Add(r);
+        }
+
         line += $" POST /jobs {r.PerSecond,9:N0} submits/s ({r.Accepted:N0} accepted, {r.Rejected:N0} refused, {r.CpuMicrosecondsPerJob:N1} us CPU and {r.AllocatedBytesPerJob:N0} B per job);";
     }
 
@@ -100,8 +111,12 @@ for (var run = 1; run <= runs; run++)
     {
         var r = await ApiLoad.BulkAsync(node.Url, node.JobType, bulkClients, batch, duration);
         accepted += r.Accepted;
-        bulkRates.Add(r.PerSecond);
-        bulkCosts.Add(r);
+        if (counted)
+        {
+            bulkRates.Add(r.PerSecond);
+            bulkCosts.Add(r);
+        }
+
         line += $" POST /jobs/bulk {r.PerSecond,9:N0} jobs/s ({r.Accepted:N0} accepted, {r.Rejected:N0} refused, {r.CpuMicrosecondsPerJob:N1} us CPU and {r.AllocatedBytesPerJob:N0} B per job);";
     }
 
@@ -109,7 +124,11 @@ for (var run = 1; run <= runs; run++)
     {
         var r = await ApiLoad.DirectAsync(node.Jobs, node.JobType, bulkClients, batch, duration);
         accepted += r.Accepted;
-        directCosts.Add(r);
+        if (counted)
+        {
+            directCosts.Add(r);
+        }
+
         line += $" in process {r.PerSecond,9:N0} jobs/s ({r.Accepted:N0} accepted, {r.CpuMicrosecondsPerJob:N1} us CPU and {r.AllocatedBytesPerJob:N0} B per job);";
     }
 
