@@ -120,7 +120,7 @@ async Task<Phase> MeasureAppendAsync(BenchStore store)
     start.SetResult();
     await Task.WhenAll(actors);
     stopwatch.Stop();
-    return new Phase(Writers * EventsPerWriter, stopwatch.Elapsed, PhaseCost.Now(store.ServerPid).Since(cost), commits.Commits);
+    return new Phase(Writers * EventsPerWriter, stopwatch.Elapsed, PhaseCost.Now(store.ServerPid).Since(cost), commits.Commits, commits.WriterCpu);
 }
 
 async Task<Phase> MeasureRecoveryAsync(BenchStore store)
@@ -162,6 +162,7 @@ async Task<(Phase Append, List<Phase> Recoveries)> MeasureActorsAsync(BenchStore
     var jobs = ids.Select(id => system.ActorOf(Props.Create(() => new ProgressingJob(id, EventsPerWriter, started, persisted)))).ToArray();
     await started.Done;
     var commitsBefore = commits.Commits;
+    var writerCpuBefore = commits.WriterCpu;
     var cost = PhaseCost.Now(store.ServerPid);
     var stopwatch = Stopwatch.StartNew();
     foreach (var job in jobs)
@@ -171,7 +172,7 @@ async Task<(Phase Append, List<Phase> Recoveries)> MeasureActorsAsync(BenchStore
 
     await persisted.Done.WaitAsync(TimeSpan.FromMinutes(5));
     stopwatch.Stop();
-    var append = new Phase(persisted.Events, stopwatch.Elapsed, PhaseCost.Now(store.ServerPid).Since(cost), commits.Commits - commitsBefore);
+    var append = new Phase(persisted.Events, stopwatch.Elapsed, PhaseCost.Now(store.ServerPid).Since(cost), commits.Commits - commitsBefore, commits.WriterCpu - writerCpuBefore);
     await system.Terminate();
 
     // Recovery: fresh jobs with the same ids on a fresh system, as many times as asked (the first is the one the bar
@@ -223,14 +224,14 @@ static double MedianOf(IEnumerable<double> values)
 
 static string MedianCost(List<Phase> phases) => string.Create(CultureInfo.InvariantCulture,
     $"median cpu {MedianOf(phases.Select(p => p.Cost.ClientCpu.TotalMicroseconds / p.Events)):F2}+{MedianOf(phases.Select(p => p.Cost.ServerCpu.TotalMicroseconds / p.Events)):F2} µs/event (here+server), {MedianOf(phases.Select(p => (double)p.Cost.AllocatedBytes / p.Events)):F0} B/event")
-    + (phases.Any(p => p.Commits > 0) ? string.Create(CultureInfo.InvariantCulture, $", {MedianOf(phases.Where(p => p.Commits > 0).Select(p => (double)p.Events / p.Commits)):F0} events/commit") : "");
+    + (phases.Any(p => p.Commits > 0) ? string.Create(CultureInfo.InvariantCulture, $", {MedianOf(phases.Where(p => p.Commits > 0).Select(p => (double)p.Events / p.Commits)):F0} events/commit, writer cpu {MedianOf(phases.Where(p => p.Commits > 0).Select(p => p.WriterCpu.TotalMicroseconds / p.Events)):F2} µs/event") : "");
 
 /// <summary>One timed phase: how many events, how long, what it cost, and for an append how many transactions.</summary>
-internal readonly record struct Phase(long Events, TimeSpan Elapsed, PhaseCost Cost, long Commits = 0)
+internal readonly record struct Phase(long Events, TimeSpan Elapsed, PhaseCost Cost, long Commits = 0, TimeSpan WriterCpu = default)
 {
     public double Rate => Events / Elapsed.TotalSeconds;
 
     public string CostPerEvent => Commits == 0
         ? Cost.PerEvent(Events)
-        : string.Create(CultureInfo.InvariantCulture, $"{Cost.PerEvent(Events)}, {(double)Events / Commits:F0} events/commit");
+        : string.Create(CultureInfo.InvariantCulture, $"{Cost.PerEvent(Events)}, {(double)Events / Commits:F0} events/commit, writer cpu {WriterCpu.TotalMicroseconds / Events:F2} µs/event");
 }
