@@ -38,6 +38,7 @@ internal sealed class SqliteEventInsert : IDisposable
     private long _boundWrittenAt;
     private string? _boundWriterId;
     private bool _writerIdBound;
+    private bool _tagsBoundNull;
     private byte[] _utf8 = new byte[256];
 
     public SqliteEventInsert(SqliteConnection connection) => _connection = connection;
@@ -84,7 +85,16 @@ internal sealed class SqliteEventInsert : IDisposable
                 _writerIdBound = true;
             }
 
-            BindTextOrNull(statement, Tags, StoredTags.Encode(e.Tags));
+            if (StoredTags.Encode(e.Tags) is { } tags)
+            {
+                BindText(statement, Tags, tags);
+                _tagsBoundNull = false;
+            }
+            else if (!_tagsBoundNull)
+            {
+                Check(raw.sqlite3_bind_null(statement, Tags));
+                _tagsBoundNull = true;
+            }
             var rc = raw.sqlite3_step(statement);
             if (rc == raw.SQLITE_DONE)
             {
@@ -137,6 +147,7 @@ internal sealed class SqliteEventInsert : IDisposable
         _boundWrittenAt = long.MinValue;
         _boundWriterId = null;
         _writerIdBound = false;
+        _tagsBoundNull = false;
     }
 
     // UTF-8 is the database's encoding, so SQLite stores the bytes as they are; bound as UTF-16, every value was
