@@ -1,10 +1,11 @@
 // Durable append and recovery throughput of the journal backends through the batching writer.
-//   scripts/with-postgres.sh dotnet run -c Release --project bench/ActorJobs.Bench.Persistence -- [--runs 5] [--recoveries 1] [--max-batch 1000] [--max-recoveries 50] [--backend sqlite|postgresql|all] [--scenario journal|actors|all]
+//   scripts/with-postgres.sh dotnet run -c Release --project bench/ActorJobs.Bench.Persistence -- [--runs 5] [--recoveries 1] [--max-batch 1000] [--max-recoveries 50] [--backend sqlite|postgresql|all] [--scenario journal|actors|writer|all]
 // Scenario "journal": 1,000 writers (one per job) calling the batching writer directly, each appending one event at
 // a time and awaiting its commit; recovery replays and deserializes every entity, two entities at a time per core.
 // Scenario "actors": 1,000 ReceivePersistentActors on an actor system with persistence over the batching writer,
 // each persisting one event at a time (the next from the previous one's handler); recovery starts 1,000 fresh actors
 // with the same ids and times until every one has handled RecoveryCompleted.
+// Scenario "writer" (not in "all"): the store's writes alone, on one thread, in the actor scenario's batches.
 // Both scenarios run in each run, one after the other on fresh stores, so they see the same machine noise.
 using System.Diagnostics;
 using System.Globalization;
@@ -45,7 +46,7 @@ for (var i = 0; i < args.Length; i++)
             scenarios = args[++i] == "all" ? scenarios : [args[i]];
             break;
         default:
-            Console.Error.WriteLine($"unknown argument '{args[i]}'; use --runs N, --recoveries N (actor recoveries per run), --max-batch EVENTS, --max-recoveries N (actors recovering at once), --backend sqlite|postgresql|all and --scenario journal|actors|all");
+            Console.Error.WriteLine($"unknown argument '{args[i]}'; use --runs N, --recoveries N (actor recoveries per run), --max-batch EVENTS, --max-recoveries N (actors recovering at once), --backend sqlite|postgresql|all and --scenario journal|actors|writer|all");
             return 2;
     }
 }
@@ -67,7 +68,8 @@ foreach (var backend in backends)
             {
                 "journal" => (await MeasureAppendAsync(store), [await MeasureRecoveryAsync(store)]),
                 "actors" => await MeasureActorsAsync(store),
-                _ => throw new ArgumentException($"Unknown scenario '{scenario}': use journal, actors or all."),
+                "writer" => (await MeasureWriterAsync(store), []),
+                _ => throw new ArgumentException($"Unknown scenario '{scenario}': use journal, actors, writer or all."),
             };
             if (run == 0)
             {
@@ -146,6 +148,43 @@ async Task<Phase> MeasureRecoveryAsync(BenchStore store)
     });
     stopwatch.Stop();
     return new Phase(recovered, stopwatch.Elapsed, PhaseCost.Now(store.ServerPid).Since(cost));
+}
+// The store alone, on one thread: the batches the actor scenario makes (two groups of 500 entities taking turns,
+// one event each), built before the clock starts, so the writer's CPU per event is measured without the noise of
+// the callers and actors sharing its cores.
+async Task<Phase> MeasureWriterAsync(BenchStore store)
+{
+    var commits = new CommitCounter(store.Journal);
+    var group = Writers / 2;
+    var batches = new List<AtomicWrite[]>();
+    for (var seq = 1; seq <= EventsPerWriter; seq++)
+    {
+        for (var half = 0; half < 2; half++)
+        {
+            var batch = new AtomicWrite[group];
+            for (var i = 0; i < group; i++)
+            {
+                var jobId = $"job-{(half * group) + i:D4}";
+                batch[i] = new AtomicWrite(jobId, [serializer.ToSerializedEvent(seq, new JobProgressed(jobId, 1, seq % 100, "working"))]);
+            }
+
+            batches.Add(batch);
+        }
+    }
+
+    var cost = PhaseCost.Now(store.ServerPid);
+    var stopwatch = Stopwatch.StartNew();
+    foreach (var batch in batches)
+    {
+        var results = await commits.WriteAsync(batch);
+        if (results.Any(r => !r.IsWritten))
+        {
+            throw new InvalidOperationException(results.First(r => !r.IsWritten).RejectionReason);
+        }
+    }
+
+    stopwatch.Stop();
+    return new Phase(Writers * EventsPerWriter, stopwatch.Elapsed, PhaseCost.Now(store.ServerPid).Since(cost), commits.Commits, commits.WriterCpu);
 }
 
 async Task<(Phase Append, List<Phase> Recoveries)> MeasureActorsAsync(BenchStore store)
