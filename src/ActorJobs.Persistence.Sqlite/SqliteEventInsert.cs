@@ -30,6 +30,7 @@ internal sealed class SqliteEventInsert : IDisposable
 
     private readonly SqliteConnection _connection;
     private sqlite3_stmt? _statement;
+    private IntPtr _handle;
 
     // What the statement has bound now, for the parameters that repeat from row to row; the persistence id is
     // compared by reference, since one write's events share one string and an equal one rebinds the same bytes.
@@ -54,7 +55,7 @@ internal sealed class SqliteEventInsert : IDisposable
     /// <returns>True when inserted.</returns>
     public bool Execute(AtomicWrite write, SerializedEvent e, long writtenAtMicroseconds, bool allowTaken = false)
     {
-        var statement = _statement ?? Prepare();
+        var statement = _statement is null ? Prepare() : _handle;
         try
         {
             // A value equal to the one bound for the previous row is left bound: sqlite3_reset keeps bindings.
@@ -64,17 +65,17 @@ internal sealed class SqliteEventInsert : IDisposable
                 _boundPersistenceId = write.PersistenceId;
             }
 
-            Check(raw.sqlite3_bind_int64(statement, SequenceNr, e.SequenceNr));
+            Check(SqliteStatementCalls.BindInt64(statement, SequenceNr, e.SequenceNr));
             if (!string.Equals(e.Manifest, _boundManifest, StringComparison.Ordinal))
             {
                 BindText(statement, Manifest, e.Manifest);
                 _boundManifest = e.Manifest;
             }
 
-            Check(raw.sqlite3_bind_blob(statement, Payload, e.Payload.Span));
+            Check(SqliteStatementCalls.BindBlob(statement, Payload, e.Payload.Span));
             if (writtenAtMicroseconds != _boundWrittenAt)
             {
-                Check(raw.sqlite3_bind_int64(statement, WrittenAt, writtenAtMicroseconds));
+                Check(SqliteStatementCalls.BindInt64(statement, WrittenAt, writtenAtMicroseconds));
                 _boundWrittenAt = writtenAtMicroseconds;
             }
 
@@ -92,10 +93,11 @@ internal sealed class SqliteEventInsert : IDisposable
             }
             else if (!_tagsBoundNull)
             {
-                Check(raw.sqlite3_bind_null(statement, Tags));
+                Check(SqliteStatementCalls.BindNull(statement, Tags));
                 _tagsBoundNull = true;
             }
-            var rc = raw.sqlite3_step(statement);
+
+            var rc = SqliteStatementCalls.Step(statement);
             if (rc == raw.SQLITE_DONE)
             {
                 return true;
@@ -118,14 +120,22 @@ internal sealed class SqliteEventInsert : IDisposable
         finally
         {
             // Leaves the statement ready for the next row, its bindings in place.
-            raw.sqlite3_reset(statement);
+            SqliteStatementCalls.Reset(statement);
         }
     }
 
-    public void Dispose() => _statement?.Dispose();
+    public void Dispose()
+    {
+        if (_statement is { } statement)
+        {
+            _statement = null;
+            statement.DangerousRelease();
+            statement.Dispose();
+        }
+    }
 
     // Prepared on first use, not when the writer opens: the writer's connection creates the schema first.
-    private sqlite3_stmt Prepare()
+    private IntPtr Prepare()
     {
         Check(raw.sqlite3_prepare_v2(_connection.Handle, JournalQueries.InsertEvent, out var statement));
         if (raw.sqlite3_bind_parameter_count(statement) != Tags
@@ -137,7 +147,12 @@ internal sealed class SqliteEventInsert : IDisposable
         }
 
         ForgetBindings();
-        return _statement = statement;
+
+        // Held until Dispose, so the raw pointer the rows are bound and stepped on stays valid (SqliteStatementCalls).
+        var added = false;
+        statement.DangerousAddRef(ref added);
+        _statement = statement;
+        return _handle = statement.DangerousGetHandle();
     }
 
     private void ForgetBindings()
@@ -152,12 +167,12 @@ internal sealed class SqliteEventInsert : IDisposable
 
     // UTF-8 is the database's encoding, so SQLite stores the bytes as they are; bound as UTF-16, every value was
     // converted by SQLite into a buffer it allocated.
-    private void BindText(sqlite3_stmt statement, int parameter, string value)
+    private void BindText(IntPtr statement, int parameter, string value)
     {
         if (value.Length == 0)
         {
             // An empty span would pin as a null pointer, which SQLite binds as NULL.
-            Check(raw.sqlite3_bind_text16(statement, parameter, value));
+            Check(raw.sqlite3_bind_text16(_statement!, parameter, value));
             return;
         }
 
@@ -169,14 +184,14 @@ internal sealed class SqliteEventInsert : IDisposable
 
         // SQLite copies the bytes at once (SQLITE_TRANSIENT), so the buffer serves the next value.
         var length = Encoding.UTF8.GetBytes(value, _utf8);
-        Check(raw.sqlite3_bind_text(statement, parameter, _utf8.AsSpan(0, length)));
+        Check(SqliteStatementCalls.BindText(statement, parameter, _utf8.AsSpan(0, length)));
     }
 
-    private void BindTextOrNull(sqlite3_stmt statement, int parameter, string? value)
+    private void BindTextOrNull(IntPtr statement, int parameter, string? value)
     {
         if (value is null)
         {
-            Check(raw.sqlite3_bind_null(statement, parameter));
+            Check(SqliteStatementCalls.BindNull(statement, parameter));
         }
         else
         {
