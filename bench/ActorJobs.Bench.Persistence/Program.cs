@@ -1,10 +1,11 @@
 // Durable append and recovery throughput of the journal backends through the batching writer.
-//   scripts/with-postgres.sh dotnet run -c Release --project bench/ActorJobs.Bench.Persistence -- [--runs 5] [--recoveries 1] [--max-batch 1000] [--max-recoveries 50] [--backend sqlite|postgresql|all] [--scenario journal|actors|all]
+//   scripts/with-postgres.sh dotnet run -c Release --project bench/ActorJobs.Bench.Persistence -- [--runs 5] [--recoveries 1] [--max-batch 1000] [--max-recoveries 50] [--backend sqlite|postgresql|all] [--scenario journal|actors|writer|all]
 // Scenario "journal": 1,000 writers (one per job) calling the batching writer directly, each appending one event at
 // a time and awaiting its commit; recovery replays and deserializes every entity, two entities at a time per core.
 // Scenario "actors": 1,000 ReceivePersistentActors on an actor system with persistence over the batching writer,
 // each persisting one event at a time (the next from the previous one's handler); recovery starts 1,000 fresh actors
 // with the same ids and times until every one has handled RecoveryCompleted.
+// Scenario "writer" (not in "all"): the store's writes alone, on one thread, in the actor scenario's batches.
 // Both scenarios run in each run, one after the other on fresh stores, so they see the same machine noise.
 using System.Diagnostics;
 using System.Globalization;
@@ -45,7 +46,7 @@ for (var i = 0; i < args.Length; i++)
             scenarios = args[++i] == "all" ? scenarios : [args[i]];
             break;
         default:
-            Console.Error.WriteLine($"unknown argument '{args[i]}'; use --runs N, --recoveries N (actor recoveries per run), --max-batch EVENTS, --max-recoveries N (actors recovering at once), --backend sqlite|postgresql|all and --scenario journal|actors|all");
+            Console.Error.WriteLine($"unknown argument '{args[i]}'; use --runs N, --recoveries N (actor recoveries per run), --max-batch EVENTS, --max-recoveries N (actors recovering at once), --backend sqlite|postgresql|all and --scenario journal|actors|writer|all");
             return 2;
     }
 }
@@ -67,7 +68,8 @@ foreach (var backend in backends)
             {
                 "journal" => (await MeasureAppendAsync(store), [await MeasureRecoveryAsync(store)]),
                 "actors" => await MeasureActorsAsync(store),
-                _ => throw new ArgumentException($"Unknown scenario '{scenario}': use journal, actors or all."),
+                "writer" => (await MeasureWriterAsync(store), []),
+                _ => throw new ArgumentException($"Unknown scenario '{scenario}': use journal, actors, writer or all."),
             };
             if (run == 0)
             {
@@ -120,7 +122,7 @@ async Task<Phase> MeasureAppendAsync(BenchStore store)
     start.SetResult();
     await Task.WhenAll(actors);
     stopwatch.Stop();
-    return new Phase(Writers * EventsPerWriter, stopwatch.Elapsed, PhaseCost.Now(store.ServerPid).Since(cost), commits.Commits);
+    return new Phase(Writers * EventsPerWriter, stopwatch.Elapsed, PhaseCost.Now(store.ServerPid).Since(cost), commits.Commits, commits.WriterCpu);
 }
 
 async Task<Phase> MeasureRecoveryAsync(BenchStore store)
@@ -147,6 +149,43 @@ async Task<Phase> MeasureRecoveryAsync(BenchStore store)
     stopwatch.Stop();
     return new Phase(recovered, stopwatch.Elapsed, PhaseCost.Now(store.ServerPid).Since(cost));
 }
+// The store alone, on one thread: the batches the actor scenario makes (two groups of 500 entities taking turns,
+// one event each), built before the clock starts, so the writer's CPU per event is measured without the noise of
+// the callers and actors sharing its cores.
+async Task<Phase> MeasureWriterAsync(BenchStore store)
+{
+    var commits = new CommitCounter(store.Journal);
+    var group = Writers / 2;
+    var batches = new List<AtomicWrite[]>();
+    for (var seq = 1; seq <= EventsPerWriter; seq++)
+    {
+        for (var half = 0; half < 2; half++)
+        {
+            var batch = new AtomicWrite[group];
+            for (var i = 0; i < group; i++)
+            {
+                var jobId = $"job-{(half * group) + i:D4}";
+                batch[i] = new AtomicWrite(jobId, [serializer.ToSerializedEvent(seq, new JobProgressed(jobId, 1, seq % 100, "working"))]);
+            }
+
+            batches.Add(batch);
+        }
+    }
+
+    var cost = PhaseCost.Now(store.ServerPid);
+    var stopwatch = Stopwatch.StartNew();
+    foreach (var batch in batches)
+    {
+        var results = await commits.WriteAsync(batch);
+        if (results.Any(r => !r.IsWritten))
+        {
+            throw new InvalidOperationException(results.First(r => !r.IsWritten).RejectionReason);
+        }
+    }
+
+    stopwatch.Stop();
+    return new Phase(Writers * EventsPerWriter, stopwatch.Elapsed, PhaseCost.Now(store.ServerPid).Since(cost), commits.Commits, commits.WriterCpu);
+}
 
 async Task<(Phase Append, List<Phase> Recoveries)> MeasureActorsAsync(BenchStore store)
 {
@@ -162,6 +201,7 @@ async Task<(Phase Append, List<Phase> Recoveries)> MeasureActorsAsync(BenchStore
     var jobs = ids.Select(id => system.ActorOf(Props.Create(() => new ProgressingJob(id, EventsPerWriter, started, persisted)))).ToArray();
     await started.Done;
     var commitsBefore = commits.Commits;
+    var writerCpuBefore = commits.WriterCpu;
     var cost = PhaseCost.Now(store.ServerPid);
     var stopwatch = Stopwatch.StartNew();
     foreach (var job in jobs)
@@ -171,7 +211,7 @@ async Task<(Phase Append, List<Phase> Recoveries)> MeasureActorsAsync(BenchStore
 
     await persisted.Done.WaitAsync(TimeSpan.FromMinutes(5));
     stopwatch.Stop();
-    var append = new Phase(persisted.Events, stopwatch.Elapsed, PhaseCost.Now(store.ServerPid).Since(cost), commits.Commits - commitsBefore);
+    var append = new Phase(persisted.Events, stopwatch.Elapsed, PhaseCost.Now(store.ServerPid).Since(cost), commits.Commits - commitsBefore, commits.WriterCpu - writerCpuBefore);
     await system.Terminate();
 
     // Recovery: fresh jobs with the same ids on a fresh system, as many times as asked (the first is the one the bar
@@ -223,14 +263,14 @@ static double MedianOf(IEnumerable<double> values)
 
 static string MedianCost(List<Phase> phases) => string.Create(CultureInfo.InvariantCulture,
     $"median cpu {MedianOf(phases.Select(p => p.Cost.ClientCpu.TotalMicroseconds / p.Events)):F2}+{MedianOf(phases.Select(p => p.Cost.ServerCpu.TotalMicroseconds / p.Events)):F2} µs/event (here+server), {MedianOf(phases.Select(p => (double)p.Cost.AllocatedBytes / p.Events)):F0} B/event")
-    + (phases.Any(p => p.Commits > 0) ? string.Create(CultureInfo.InvariantCulture, $", {MedianOf(phases.Where(p => p.Commits > 0).Select(p => (double)p.Events / p.Commits)):F0} events/commit") : "");
+    + (phases.Any(p => p.Commits > 0) ? string.Create(CultureInfo.InvariantCulture, $", {MedianOf(phases.Where(p => p.Commits > 0).Select(p => (double)p.Events / p.Commits)):F0} events/commit, writer cpu {MedianOf(phases.Where(p => p.Commits > 0).Select(p => p.WriterCpu.TotalMicroseconds / p.Events)):F2} µs/event") : "");
 
 /// <summary>One timed phase: how many events, how long, what it cost, and for an append how many transactions.</summary>
-internal readonly record struct Phase(long Events, TimeSpan Elapsed, PhaseCost Cost, long Commits = 0)
+internal readonly record struct Phase(long Events, TimeSpan Elapsed, PhaseCost Cost, long Commits = 0, TimeSpan WriterCpu = default)
 {
     public double Rate => Events / Elapsed.TotalSeconds;
 
     public string CostPerEvent => Commits == 0
         ? Cost.PerEvent(Events)
-        : string.Create(CultureInfo.InvariantCulture, $"{Cost.PerEvent(Events)}, {(double)Events / Commits:F0} events/commit");
+        : string.Create(CultureInfo.InvariantCulture, $"{Cost.PerEvent(Events)}, {(double)Events / Commits:F0} events/commit, writer cpu {WriterCpu.TotalMicroseconds / Events:F2} µs/event");
 }

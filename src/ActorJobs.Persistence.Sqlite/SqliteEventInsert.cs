@@ -1,3 +1,4 @@
+using System.Text;
 using ActorJobs.Persistence.Journal;
 using ActorJobs.Persistence.Sqlite.Queries;
 using Microsoft.Data.Sqlite;
@@ -10,7 +11,8 @@ namespace ActorJobs.Persistence.Sqlite;
 /// It runs on SQLite's own statement API, on the writer connection and inside its transaction, because this is the
 /// hottest statement there is: Microsoft.Data.Sqlite looks every parameter up by name and allocates a reader per
 /// execution, which cost more than the row insert itself. Here parameters are bound by position, strings go in as
-/// UTF-16 and the payload as a span, so inserting an untagged event allocates nothing.
+/// UTF-8 and the payload as a span, so inserting an untagged event allocates nothing, and a value equal to the
+/// previous row's (the batch's time, a write's entity and writer, a repeated manifest) is not bound again.
 /// </remarks>
 internal sealed class SqliteEventInsert : IDisposable
 {
@@ -28,6 +30,17 @@ internal sealed class SqliteEventInsert : IDisposable
 
     private readonly SqliteConnection _connection;
     private sqlite3_stmt? _statement;
+    private IntPtr _handle;
+
+    // What the statement has bound now, for the parameters that repeat from row to row; the persistence id is
+    // compared by reference, since one write's events share one string and an equal one rebinds the same bytes.
+    private string? _boundPersistenceId;
+    private string? _boundManifest;
+    private long _boundWrittenAt;
+    private string? _boundWriterId;
+    private bool _writerIdBound;
+    private bool _tagsBoundNull;
+    private byte[] _utf8 = new byte[256];
 
     public SqliteEventInsert(SqliteConnection connection) => _connection = connection;
 
@@ -42,21 +55,49 @@ internal sealed class SqliteEventInsert : IDisposable
     /// <returns>True when inserted.</returns>
     public bool Execute(AtomicWrite write, SerializedEvent e, long writtenAtMicroseconds, bool allowTaken = false)
     {
-        var statement = _statement ?? Prepare();
+        var statement = _statement is null ? Prepare() : _handle;
         try
         {
-            Check(raw.sqlite3_bind_text16(statement, PersistenceId, write.PersistenceId));
-            Check(raw.sqlite3_bind_int64(statement, SequenceNr, e.SequenceNr));
-            Check(raw.sqlite3_bind_text16(statement, Manifest, e.Manifest));
-            Check(raw.sqlite3_bind_blob(statement, Payload, e.Payload.Span));
-            Check(raw.sqlite3_bind_int64(statement, WrittenAt, writtenAtMicroseconds));
-            Check(write.WriterId is { } writerId
-                ? raw.sqlite3_bind_text16(statement, WriterId, writerId)
-                : raw.sqlite3_bind_null(statement, WriterId));
-            Check(StoredTags.Encode(e.Tags) is { } tags
-                ? raw.sqlite3_bind_text16(statement, Tags, tags)
-                : raw.sqlite3_bind_null(statement, Tags));
-            var rc = raw.sqlite3_step(statement);
+            // A value equal to the one bound for the previous row is left bound: sqlite3_reset keeps bindings.
+            if (!ReferenceEquals(write.PersistenceId, _boundPersistenceId))
+            {
+                BindText(statement, PersistenceId, write.PersistenceId);
+                _boundPersistenceId = write.PersistenceId;
+            }
+
+            Check(SqliteStatementCalls.BindInt64(statement, SequenceNr, e.SequenceNr));
+            if (!string.Equals(e.Manifest, _boundManifest, StringComparison.Ordinal))
+            {
+                BindText(statement, Manifest, e.Manifest);
+                _boundManifest = e.Manifest;
+            }
+
+            Check(SqliteStatementCalls.BindBlob(statement, Payload, e.Payload.Span));
+            if (writtenAtMicroseconds != _boundWrittenAt)
+            {
+                Check(SqliteStatementCalls.BindInt64(statement, WrittenAt, writtenAtMicroseconds));
+                _boundWrittenAt = writtenAtMicroseconds;
+            }
+
+            if (!_writerIdBound || !string.Equals(write.WriterId, _boundWriterId, StringComparison.Ordinal))
+            {
+                BindTextOrNull(statement, WriterId, write.WriterId);
+                _boundWriterId = write.WriterId;
+                _writerIdBound = true;
+            }
+
+            if (StoredTags.Encode(e.Tags) is { } tags)
+            {
+                BindText(statement, Tags, tags);
+                _tagsBoundNull = false;
+            }
+            else if (!_tagsBoundNull)
+            {
+                Check(SqliteStatementCalls.BindNull(statement, Tags));
+                _tagsBoundNull = true;
+            }
+
+            var rc = SqliteStatementCalls.Step(statement);
             if (rc == raw.SQLITE_DONE)
             {
                 return true;
@@ -70,17 +111,31 @@ internal sealed class SqliteEventInsert : IDisposable
             Check(rc);
             return false;
         }
+        catch
+        {
+            // A failed bind may have left a parameter unbound or half-bound: bind everything again next time.
+            ForgetBindings();
+            throw;
+        }
         finally
         {
-            // Leaves the statement ready for the next row; bindings are replaced by the next Execute.
-            raw.sqlite3_reset(statement);
+            // Leaves the statement ready for the next row, its bindings in place.
+            SqliteStatementCalls.Reset(statement);
         }
     }
 
-    public void Dispose() => _statement?.Dispose();
+    public void Dispose()
+    {
+        if (_statement is { } statement)
+        {
+            _statement = null;
+            statement.DangerousRelease();
+            statement.Dispose();
+        }
+    }
 
     // Prepared on first use, not when the writer opens: the writer's connection creates the schema first.
-    private sqlite3_stmt Prepare()
+    private IntPtr Prepare()
     {
         Check(raw.sqlite3_prepare_v2(_connection.Handle, JournalQueries.InsertEvent, out var statement));
         if (raw.sqlite3_bind_parameter_count(statement) != Tags
@@ -91,7 +146,57 @@ internal sealed class SqliteEventInsert : IDisposable
             throw new InvalidOperationException("JournalQueries.InsertEvent does not have the parameters SqliteEventInsert binds by position.");
         }
 
-        return _statement = statement;
+        ForgetBindings();
+
+        // Held until Dispose, so the raw pointer the rows are bound and stepped on stays valid (SqliteStatementCalls).
+        var added = false;
+        statement.DangerousAddRef(ref added);
+        _statement = statement;
+        return _handle = statement.DangerousGetHandle();
+    }
+
+    private void ForgetBindings()
+    {
+        _boundPersistenceId = null;
+        _boundManifest = null;
+        _boundWrittenAt = long.MinValue;
+        _boundWriterId = null;
+        _writerIdBound = false;
+        _tagsBoundNull = false;
+    }
+
+    // UTF-8 is the database's encoding, so SQLite stores the bytes as they are; bound as UTF-16, every value was
+    // converted by SQLite into a buffer it allocated.
+    private void BindText(IntPtr statement, int parameter, string value)
+    {
+        if (value.Length == 0)
+        {
+            // An empty span would pin as a null pointer, which SQLite binds as NULL.
+            Check(raw.sqlite3_bind_text16(_statement!, parameter, value));
+            return;
+        }
+
+        var max = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (_utf8.Length < max)
+        {
+            _utf8 = new byte[max];
+        }
+
+        // SQLite copies the bytes at once (SQLITE_TRANSIENT), so the buffer serves the next value.
+        var length = Encoding.UTF8.GetBytes(value, _utf8);
+        Check(SqliteStatementCalls.BindText(statement, parameter, _utf8.AsSpan(0, length)));
+    }
+
+    private void BindTextOrNull(IntPtr statement, int parameter, string? value)
+    {
+        if (value is null)
+        {
+            Check(SqliteStatementCalls.BindNull(statement, parameter));
+        }
+        else
+        {
+            BindText(statement, parameter, value);
+        }
     }
 
     private void Check(int rc)

@@ -102,23 +102,18 @@ internal sealed class SqliteJournalWriter : IDisposable
             _rememberedHighest[persistenceId] = _selectHighest.ExecuteScalar() is long found ? found : 0;
         }
 
-        var plan = AppendPlan.Create(writes, _rememberedHighest);
+        // The plan moves the remembered numbers to where the batch leaves them. Should it not commit, they are
+        // wrong: a rolled-back batch forgets them all here, and a failed one disposes the writer and its memory.
+        var plan = AppendPlan.CreateAdvancing(writes, _rememberedHighest);
         if (!Insert(plan, JournalTimestamp.ToUnixMicroseconds(timestamp), assumedNew))
         {
             transaction.Rollback();
+            _rememberedHighest.Clear();
             return null;
         }
 
         ApplyProjections(plan.AcceptedWrites, transaction);
         transaction.Commit();
-
-        // Only a committed write moves what the writer remembers; a failed batch disposes the writer and its memory.
-        var accepted = plan.AcceptedWrites;
-        for (var i = 0; i < accepted.Count; i++)
-        {
-            _rememberedHighest[accepted[i].PersistenceId] = accepted[i].LastSequenceNr;
-        }
-
         ForgetDeletedEntities();
         return plan.Results;
     }
@@ -183,9 +178,10 @@ internal sealed class SqliteJournalWriter : IDisposable
         {
             var write = accepted[i];
             var events = write.Events;
+            var allowTaken = assumedNew.Count != 0 && assumedNew.Contains(write.PersistenceId);
             for (var j = 0; j < events.Count; j++)
             {
-                if (!_insertEvent.Execute(write, events[j], writtenAt, allowTaken: assumedNew.Contains(write.PersistenceId)))
+                if (!_insertEvent.Execute(write, events[j], writtenAt, allowTaken))
                 {
                     return false;
                 }

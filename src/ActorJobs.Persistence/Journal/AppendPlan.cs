@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace ActorJobs.Persistence.Journal;
 
 /// <summary>
@@ -83,6 +85,51 @@ public sealed class AppendPlan
             else
             {
                 results[i] = AtomicWriteResult.Rejected(RejectionReason(write, highest));
+            }
+        }
+
+        return new AppendPlan(accepted, results, acceptedWrites, acceptedEventCount);
+    }
+
+    /// <summary>
+    /// Decides the batch as <see cref="Create"/> does, reading and moving <paramref name="highest"/> itself: afterwards
+    /// it holds, for every entity with an accepted write, the highest number as it will be once the batch commits. A
+    /// caller that keeps the numbers between batches saves the copy <see cref="Create"/> makes and its own update
+    /// after the commit, and must forget them if the batch does not commit.
+    /// </summary>
+    /// <param name="writes">The batch, in order.</param>
+    /// <param name="highest">The highest stored sequence number per entity; an entity that is missing has none (0).</param>
+    public static AppendPlan CreateAdvancing(IReadOnlyList<AtomicWrite> writes, Dictionary<string, long> highest)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        ArgumentNullException.ThrowIfNull(highest);
+
+        var accepted = new bool[writes.Count];
+        var results = new AtomicWriteResult[writes.Count];
+        var acceptedWrites = new List<AtomicWrite>(writes.Count);
+        var acceptedEventCount = 0;
+        for (var i = 0; i < writes.Count; i++)
+        {
+            var write = writes[i];
+            ref var entityHighest = ref CollectionsMarshal.GetValueRefOrAddDefault(highest, write.PersistenceId, out var known);
+            if (write.FirstSequenceNr == entityHighest + 1)
+            {
+                accepted[i] = true;
+                results[i] = AtomicWriteResult.Written;
+                acceptedWrites.Add(write);
+                acceptedEventCount += write.Events.Count;
+                entityHighest = write.LastSequenceNr;
+            }
+            else
+            {
+                var reason = RejectionReason(write, entityHighest);
+                if (!known)
+                {
+                    // Missing stays missing: the entry was added only to be read.
+                    highest.Remove(write.PersistenceId);
+                }
+
+                results[i] = AtomicWriteResult.Rejected(reason);
             }
         }
 

@@ -133,6 +133,10 @@ public sealed class SqliteJournalTests : IDisposable
         Assert.Equal(["first", "second"], await TextsAsync(first, taken));
         Assert.Equal(["new"], await TextsAsync(first, before));
         Assert.Equal(["new", "new"], await TextsAsync(first, after));
+
+        // What the second journal remembers after the rolled-back try is what it committed on the second.
+        Assert.Equal([true, true, false], (await second.WriteAsync([Write(taken, 3, "second"), Write(after, 3, "new"), Write(before, 3, "gap")])).Select(r => r.IsWritten));
+        Assert.Equal(["first", "second", "second"], await TextsAsync(first, taken));
     }
 
     [Fact]

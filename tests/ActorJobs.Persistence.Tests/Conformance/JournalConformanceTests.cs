@@ -87,6 +87,34 @@ public abstract partial class JournalConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_event_of_a_batch_keeps_its_own_writer_manifest_and_tags_whatever_the_event_before_it_had()
+    {
+        // A store may leave a value bound from one row to the next; every change between neighbours must still land.
+        var a = $"job-ä-{Guid.NewGuid():N}";
+        var b = NewJobId();
+        var writes = new[]
+        {
+            new AtomicWrite(a, [new SerializedEvent(1, "job.ä.v1", new byte[] { 1 }, ["queue:ü"])], writerId: "writer-1"),
+            new AtomicWrite(b, [new SerializedEvent(1, TestEvents.Progressed, new byte[] { 2 })]),
+            new AtomicWrite(a, [new SerializedEvent(2, TestEvents.Progressed, new byte[] { 3 }), new SerializedEvent(3, TestEvents.Progressed, new byte[] { 4 }, ["t"])], writerId: ""),
+            new AtomicWrite(b, [new SerializedEvent(2, "job.ä.v1", new byte[] { 5 })], writerId: "writer-1"),
+        };
+
+        var results = await Journal.WriteAsync(writes);
+
+        Assert.All(results, r => Assert.True(r.IsWritten, r.ToString()));
+        var replayedA = await ReplayAllAsync(a);
+        var replayedB = await ReplayAllAsync(b);
+        Assert.Equal([("job.ä.v1", "writer-1", "queue:ü"), (TestEvents.Progressed, "", ""), (TestEvents.Progressed, "", "t")],
+            replayedA.Select(e => (e.Manifest, e.WriterId, string.Join(",", e.Tags))));
+        Assert.Equal([(TestEvents.Progressed, null, ""), ("job.ä.v1", "writer-1", "")],
+            replayedB.Select(e => (e.Manifest, e.WriterId, string.Join(",", e.Tags))));
+        Assert.All(replayedA, e => Assert.Equal(a, e.PersistenceId));
+        Assert.Equal([1, 3, 4], replayedA.Select(e => (int)e.Payload.Span[0]));
+        Assert.Equal([2, 5], replayedB.Select(e => (int)e.Payload.Span[0]));
+    }
+
+    [Fact]
     public async Task Highest_sequence_number_is_zero_for_an_unknown_entity_and_follows_appends()
     {
         var id = NewJobId();
