@@ -1,8 +1,8 @@
-using System.Text;
 using System.Text.Json;
 using ActorJobs.Jobs.Sqlite.Queries;
 using ActorJobs.Jobs.Store;
 using ActorJobs.Persistence.Journal;
+using ActorJobs.Persistence.Sqlite;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -12,7 +12,7 @@ namespace ActorJobs.Jobs.Sqlite;
 /// The job row's write, prepared once on the journal's writer connection and run on SQLite's own statement API, as the
 /// journal's event insert is. Every job transition writes its row here, on the single writer, so its cost bounds the
 /// engine's throughput: Microsoft.Data.Sqlite allocated a parameter and a binder per value and looked each up by name.
-/// Here values are bound by position, strings as UTF-8 (the database's encoding, so SQLite does not convert them), and
+/// Here values are bound by position, strings as UTF-8 (<see cref="SqliteUtf8Text"/>), and
 /// the state is the UTF-8 JSON the update's maker wrote (<see cref="JobRowUpdate.StateJson"/>). A job's first write
 /// inserts its row (<see cref="JobIndexQueries.UpsertJob"/>); later ones update it (<see cref="JobIndexQueries.UpdateJob"/>),
 /// which binds fewer values and skips the insert an upsert tries first.
@@ -31,7 +31,7 @@ internal sealed class SqliteJobRowUpsert : IDisposable
     private readonly SqliteConnection _connection;
     private readonly Statement _upsert;
     private readonly Statement _update;
-    private byte[] _utf8 = new byte[256];
+    private readonly SqliteUtf8Text _text = new();
 
     private SqliteJobRowUpsert(SqliteConnection connection, Statement upsert, Statement update)
     {
@@ -141,28 +141,10 @@ internal sealed class SqliteJobRowUpsert : IDisposable
 
     private void Text(Statement statement, int parameter, string value)
     {
-        var index = statement.Index[parameter];
-        if (index == 0)
+        if (statement.Index[parameter] != 0)
         {
-            return;
+            Check(_text.Bind(statement.Handle, statement.Index[parameter], value));
         }
-
-        if (value.Length == 0)
-        {
-            // An empty span would pin as a null pointer, which SQLite binds as NULL.
-            Check(raw.sqlite3_bind_text16(statement.Handle, index, value));
-            return;
-        }
-
-        var max = Encoding.UTF8.GetMaxByteCount(value.Length);
-        if (_utf8.Length < max)
-        {
-            _utf8 = new byte[max];
-        }
-
-        // SQLite copies the bytes at once (SQLITE_TRANSIENT), so the buffer serves the next value.
-        var length = Encoding.UTF8.GetBytes(value, _utf8);
-        Check(raw.sqlite3_bind_text(statement.Handle, index, _utf8.AsSpan(0, length)));
     }
 
     private void TextOrNull(Statement statement, int parameter, string? value)

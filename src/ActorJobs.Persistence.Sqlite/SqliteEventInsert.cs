@@ -1,4 +1,3 @@
-using System.Text;
 using ActorJobs.Persistence.Journal;
 using ActorJobs.Persistence.Sqlite.Queries;
 using Microsoft.Data.Sqlite;
@@ -40,7 +39,7 @@ internal sealed class SqliteEventInsert : IDisposable
     private string? _boundWriterId;
     private bool _writerIdBound;
     private bool _tagsBoundNull;
-    private byte[] _utf8 = new byte[256];
+    private readonly SqliteUtf8Text _text = new();
 
     public SqliteEventInsert(SqliteConnection connection) => _connection = connection;
 
@@ -165,27 +164,7 @@ internal sealed class SqliteEventInsert : IDisposable
         _tagsBoundNull = false;
     }
 
-    // UTF-8 is the database's encoding, so SQLite stores the bytes as they are; bound as UTF-16, every value was
-    // converted by SQLite into a buffer it allocated.
-    private void BindText(IntPtr statement, int parameter, string value)
-    {
-        if (value.Length == 0)
-        {
-            // An empty span would pin as a null pointer, which SQLite binds as NULL.
-            Check(raw.sqlite3_bind_text16(_statement!, parameter, value));
-            return;
-        }
-
-        var max = Encoding.UTF8.GetMaxByteCount(value.Length);
-        if (_utf8.Length < max)
-        {
-            _utf8 = new byte[max];
-        }
-
-        // SQLite copies the bytes at once (SQLITE_TRANSIENT), so the buffer serves the next value.
-        var length = Encoding.UTF8.GetBytes(value, _utf8);
-        Check(SqliteStatementCalls.BindText(statement, parameter, _utf8.AsSpan(0, length)));
-    }
+    private void BindText(IntPtr statement, int parameter, string value) => Check(_text.Bind(_statement!, statement, parameter, value));
 
     private void BindTextOrNull(IntPtr statement, int parameter, string? value)
     {
