@@ -41,6 +41,11 @@ internal sealed partial class CommitCounter(IJournal store) : IJournal
     public Task<long> ReadHighestSequenceNrAsync(string persistenceId, CancellationToken cancellationToken = default) =>
         store.ReadHighestSequenceNrAsync(persistenceId, cancellationToken);
 
+    /// <summary>Whether the store's group replay is passed on; off, recovering actors replay one entity each (--group-replay).</summary>
+    public bool OffersGroupReplay { get; set; } = true;
+
+    public IGroupReplay? GroupReplay => OffersGroupReplay ? store.GroupReplay : null;
+
     public Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default) =>
         store.DeleteMessagesToAsync(persistenceId, toSequenceNr, cancellationToken);
 

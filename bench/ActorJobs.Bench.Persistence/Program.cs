@@ -5,6 +5,9 @@
 // Scenario "actors": 1,000 ReceivePersistentActors on an actor system with persistence over the batching writer,
 // each persisting one event at a time (the next from the previous one's handler); recovery starts 1,000 fresh actors
 // with the same ids and times until every one has handled RecoveryCompleted.
+// --group-replay on|off|alternate: recovering actors read in groups when the store offers it (on, the default, as
+// users get it), one entity each (off), or, with --recoveries N, by turns starting with groups (alternate), so both
+// are measured in one process on the same store.
 // Scenario "writer" (not in "all"): the store's writes alone, on one thread, in the actor scenario's batches.
 // Both scenarios run in each run, one after the other on fresh stores, so they see the same machine noise.
 using System.Diagnostics;
@@ -23,6 +26,7 @@ var maxBatchEvents = new BatchingJournalWriterOptions().MaxBatchEvents;
 var maxConcurrentRecoveries = PersistenceSettings.DefaultMaxConcurrentRecoveries;
 var backends = new List<string> { "sqlite", "postgresql" };
 var scenarios = new List<string> { "journal", "actors" };
+var groupReplay = "on";
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -42,11 +46,14 @@ for (var i = 0; i < args.Length; i++)
         case "--backend":
             backends = args[++i] == "all" ? backends : [args[i]];
             break;
+        case "--group-replay":
+            groupReplay = args[++i] is "on" or "off" or "alternate" ? args[i] : throw new ArgumentException($"--group-replay takes on, off or alternate, not '{args[i]}'.");
+            break;
         case "--scenario":
             scenarios = args[++i] == "all" ? scenarios : [args[i]];
             break;
         default:
-            Console.Error.WriteLine($"unknown argument '{args[i]}'; use --runs N, --recoveries N (actor recoveries per run), --max-batch EVENTS, --max-recoveries N (actors recovering at once), --backend sqlite|postgresql|all and --scenario journal|actors|writer|all");
+            Console.Error.WriteLine($"unknown argument '{args[i]}'; use --runs N, --recoveries N (actor recoveries per run), --max-batch EVENTS, --max-recoveries N (actors recovering at once), --backend sqlite|postgresql|all, --group-replay on|off|alternate and --scenario journal|actors|writer|all");
             return 2;
     }
 }
@@ -80,7 +87,7 @@ foreach (var backend in backends)
             Console.WriteLine($"  {backend} {scenario,-7} run {run}: append   {append.Rate,10:N0} events/s ({append.CostPerEvent})");
             foreach (var phase in recovery)
             {
-                Console.WriteLine($"  {backend} {scenario,-7} run {run}: recovery {phase.Rate,10:N0} events/s ({phase.CostPerEvent})");
+                Console.WriteLine($"  {backend} {scenario,-7} run {run}: recovery{phase.Mode} {phase.Rate,10:N0} events/s ({phase.CostPerEvent})");
             }
         }
     }
@@ -88,9 +95,11 @@ foreach (var backend in backends)
     foreach (var scenario in scenarios)
     {
         var appends = results[scenario].Select(r => r.Append).ToList();
-        var recoveries = results[scenario].SelectMany(r => r.Recoveries).ToList();
         Console.WriteLine($"{name}, {scenario}: median append {Median(appends.Select(p => p.Rate))} events/s ({Range(appends.Select(p => p.Rate))}), {MedianCost(appends)}");
-        Console.WriteLine($"{name}, {scenario}: median recovery {Median(recoveries.Select(p => p.Rate))} events/s ({Range(recoveries.Select(p => p.Rate))}), {MedianCost(recoveries)}");
+        foreach (var recoveries in results[scenario].SelectMany(r => r.Recoveries).GroupBy(p => p.Mode))
+        {
+            Console.WriteLine($"{name}, {scenario}: median recovery{recoveries.Key} {Median(recoveries.Select(p => p.Rate))} events/s ({Range(recoveries.Select(p => p.Rate))}), {MedianCost([.. recoveries])}");
+        }
     }
 }
 
@@ -219,7 +228,9 @@ async Task<(Phase Append, List<Phase> Recoveries)> MeasureActorsAsync(BenchStore
     var recoveries = new List<Phase>();
     for (var i = 0; i < recoveriesPerRun; i++)
     {
-        recoveries.Add(await RecoverActorsAsync(store, writer, ids));
+        commits.OffersGroupReplay = groupReplay == "on" || (groupReplay == "alternate" && i % 2 == 0);
+        var recovery = await RecoverActorsAsync(store, writer, ids);
+        recoveries.Add(groupReplay == "alternate" ? recovery with { Mode = commits.OffersGroupReplay ? " (groups)" : " (single)" } : recovery);
     }
 
     return (append, recoveries);
@@ -268,6 +279,9 @@ static string MedianCost(List<Phase> phases) => string.Create(CultureInfo.Invari
 /// <summary>One timed phase: how many events, how long, what it cost, and for an append how many transactions.</summary>
 internal readonly record struct Phase(long Events, TimeSpan Elapsed, PhaseCost Cost, long Commits = 0, TimeSpan WriterCpu = default)
 {
+    /// <summary>How the recovery read its entities, when --group-replay alternates; empty otherwise.</summary>
+    public string Mode { get; init; } = "";
+
     public double Rate => Events / Elapsed.TotalSeconds;
 
     public string CostPerEvent => Commits == 0

@@ -6,7 +6,12 @@ namespace ActorJobs.Persistence.PostgreSql;
 /// <summary>Turns options into an Npgsql data source, with errors that name the bad setting.</summary>
 internal static class PostgreSqlDataSources
 {
-    public static NpgsqlDataSource Create(PostgreSqlPersistenceOptions options)
+    /// <param name="options">The store's options.</param>
+    /// <param name="withoutSequentialScans">
+    /// Whether the sessions plan without sequential scans, for queries that must use an index whatever the planner
+    /// estimates (see <see cref="PostgreSqlJournal.ReplayGroupAsync"/>).
+    /// </param>
+    public static NpgsqlDataSource Create(PostgreSqlPersistenceOptions options, bool withoutSequentialScans = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.ConnectionString))
@@ -32,6 +37,12 @@ internal static class PostgreSqlDataSources
             if (!Names(options.ConnectionString, "noresetonclose"))
             {
                 builder.ConnectionStringBuilder.NoResetOnClose = true;
+            }
+
+            if (withoutSequentialScans)
+            {
+                var given = builder.ConnectionStringBuilder.Options;
+                builder.ConnectionStringBuilder.Options = string.IsNullOrWhiteSpace(given) ? "-c enable_seqscan=off" : $"{given} -c enable_seqscan=off";
             }
 
             return builder.Build();

@@ -56,6 +56,7 @@ public sealed partial class PostgreSqlJournal : IJournal, IAsyncDisposable
     {
         _projections = ProjectionsByUpdateType(options?.Projections ?? throw new ArgumentNullException(nameof(options)));
         _dataSource = PostgreSqlDataSources.Create(options);
+        _groupReplaySource = PostgreSqlDataSources.Create(options, withoutSequentialScans: true);
         _timeProvider = options.TimeProvider;
     }
 
@@ -169,7 +170,11 @@ public sealed partial class PostgreSqlJournal : IJournal, IAsyncDisposable
     }
 
     /// <summary>Closes the journal's connections.</summary>
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _groupReplaySource.DisposeAsync().ConfigureAwait(false);
+        await _dataSource.DisposeAsync().ConfigureAwait(false);
+    }
 
     internal static IReadOnlyDictionary<Type, PostgreSqlProjection> ProjectionsByUpdateType(IEnumerable<PostgreSqlProjection> projections) =>
         ProjectionIndex.ByUpdateType(projections, p => p.UpdateType, "PostgreSQL");

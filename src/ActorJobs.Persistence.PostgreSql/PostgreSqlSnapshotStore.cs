@@ -49,6 +49,39 @@ public sealed class PostgreSqlSnapshotStore : ISnapshotStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<StoredSnapshot?>> LoadLatestAsync(IReadOnlyList<string> persistenceIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(persistenceIds);
+        var latest = new StoredSnapshot?[persistenceIds.Count];
+        if (latest.Length == 0)
+        {
+            return latest;
+        }
+
+        var found = new Dictionary<string, StoredSnapshot>(StringComparer.Ordinal);
+        await using (var command = _dataSource.CreateCommand(SnapshotQueries.SelectLatestOfEach))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]>("persistence_ids", [.. persistenceIds.Distinct(StringComparer.Ordinal)]));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var persistenceId = reader.GetString(0);
+                found[persistenceId] = new StoredSnapshot(
+                    new SnapshotMetadata(persistenceId, reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2)),
+                    reader.GetString(3),
+                    reader.GetFieldValue<byte[]>(4));
+            }
+        }
+
+        for (var i = 0; i < latest.Length; i++)
+        {
+            latest[i] = found.GetValueOrDefault(persistenceIds[i]);
+        }
+
+        return latest;
+    }
+
+    /// <inheritdoc />
     public async Task DeleteAsync(SnapshotMetadata metadata, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(metadata);

@@ -39,6 +39,20 @@ internal static class JournalQueries
              AS e(persistence_id, sequence_nr, manifest, payload, writer_id, tags)
         """;
 
+    /// <summary>
+    /// The whole histories of a group of entities, deleted rows included (the caller needs them to find gaps and the
+    /// highest number), in no particular order: a bitmap scan of the unique index visits each heap page once for all
+    /// the entities whose events group commit put on it, and sorting the rows would cost the server more than it saves.
+    /// The limit caps the rows held; the caller keeps each entity's gapless prefix.
+    /// </summary>
+    public const string SelectGroupHistories =
+        """
+        SELECT persistence_id, sequence_nr, manifest, payload, written_at, writer_id, tags, deleted
+        FROM journal
+        WHERE persistence_id = ANY(@persistence_ids)
+        LIMIT @max
+        """;
+
     /// <summary>Replay of a range, in order, skipping deleted events.</summary>
     public const string SelectEventRange =
         """

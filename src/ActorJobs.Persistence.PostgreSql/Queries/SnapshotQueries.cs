@@ -24,6 +24,18 @@ internal static class SnapshotQueries
         LIMIT 1
         """;
 
+    /// <summary>The latest snapshot of each of a group of entities: one backward step on the primary key each.</summary>
+    public const string SelectLatestOfEach =
+        """
+        SELECT s.persistence_id, s.sequence_nr, s.created_at, s.manifest, s.payload
+        FROM unnest(@persistence_ids) AS p(persistence_id)
+        CROSS JOIN LATERAL (
+            SELECT * FROM snapshots
+            WHERE snapshots.persistence_id = p.persistence_id
+            ORDER BY sequence_nr DESC
+            LIMIT 1) AS s
+        """;
+
     /// <summary>Deletes one snapshot.</summary>
     public const string DeleteOne =
         "DELETE FROM snapshots WHERE persistence_id = @persistence_id AND sequence_nr = @sequence_nr";

@@ -33,6 +33,10 @@ public sealed class PersistenceExtension
         Serializer = serializer;
         Settings = settings;
         RecoveryPermits = new RecoveryPermits(settings.MaxConcurrentRecoveries);
+        if (journal.GroupReplay is { } groupReplay)
+        {
+            RecoveryGroups = new RecoveryGroups(groupReplay, snapshotStore, settings.MaxConcurrentRecoveries);
+        }
     }
 
     /// <summary>The journal.</summary>
@@ -49,6 +53,9 @@ public sealed class PersistenceExtension
 
     /// <summary>The gate every recovery passes (see <see cref="PersistenceSettings.MaxConcurrentRecoveries"/>).</summary>
     internal RecoveryPermits RecoveryPermits { get; }
+
+    /// <summary>Where recoveries are read in groups, when the journal offers group replay; null otherwise.</summary>
+    internal RecoveryGroups? RecoveryGroups { get; }
 }
 
 /// <summary>Registers persistence on an actor system.</summary>

@@ -11,6 +11,8 @@ public sealed class PersistenceSettings
     /// Each recovering actor holds a store connection for its snapshot and replay queries, so starting many actors
     /// at once would otherwise open as many connections (PostgreSQL refuses past max_connections). Actors past the
     /// limit wait their turn with their mailbox held; commands sent to them are handled after their recovery.
+    /// With a journal that offers group replay (<see cref="Journal.IJournal.GroupReplay"/>, as PostgreSQL's does),
+    /// it is also the most actors whose snapshots and events one group query reads.
     /// </summary>
     public int MaxConcurrentRecoveries { get; init; } = DefaultMaxConcurrentRecoveries;
 }

@@ -237,11 +237,21 @@ public abstract partial class ReceivePersistentActor : ReceiveActor
         try
         {
             var persistence = Persistence;
-            ticket = _recoveryTicket = persistence.RecoveryPermits.Request();
-            await ticket.WhenGranted;
             var persistenceId = PersistenceId;
+            StoredSnapshot? snapshot;
+            EntityReplay? head = null;
+            if (persistence.RecoveryGroups is { } groups)
+            {
+                (snapshot, head) = await groups.ReadAsync(persistenceId);
+            }
+            else
+            {
+                ticket = _recoveryTicket = persistence.RecoveryPermits.Request();
+                await ticket.WhenGranted;
+                snapshot = await persistence.SnapshotStore.LoadAsync(persistenceId, SnapshotSelectionCriteria.Latest);
+            }
+
             var from = 1L;
-            var snapshot = await persistence.SnapshotStore.LoadAsync(persistenceId, SnapshotSelectionCriteria.Latest);
             if (snapshot is not null)
             {
                 var state = persistence.Serializer.DeserializeSnapshot(snapshot);
@@ -250,23 +260,44 @@ public abstract partial class ReceivePersistentActor : ReceiveActor
                 current = new SnapshotOffer(snapshot.Metadata, state);
                 Apply(current, isEvent: false);
             }
-            var replayed = false;
-            await foreach (var stored in persistence.Journal.ReplayAsync(persistenceId, from, long.MaxValue, long.MaxValue))
+
+            var complete = false;
+            if (head is not null)
             {
-                current = stored;
-                var @event = persistence.Serializer.DeserializeEvent(stored);
-                current = @event;
-                _lastSequenceNr = stored.SequenceNr;
-                replayed = true;
-                Apply(@event, isEvent: true);
+                foreach (var stored in head.Events)
+                {
+                    ApplyStored(stored, persistence, ref current);
+                }
+
+                // The group read deleted events too, so this is the highest number even when none was replayed.
+                _lastSequenceNr = Math.Max(_lastSequenceNr, head.LastSequenceNr);
+                from = head.NextSequenceNr;
+                complete = head.Complete;
+                if (!complete)
+                {
+                    // The group's event limit cut this history short: the rest streams on its own, as without groups.
+                    ticket = _recoveryTicket = persistence.RecoveryPermits.Request();
+                    await ticket.WhenGranted;
+                }
             }
-            // An unbounded replay that returned events ended at the highest number. Otherwise the events may have been
-            // deleted, and deleted events do not lower the highest number: ask, so that none is ever reused.
-            if (!replayed)
+
+            if (!complete)
             {
-                var highest = await persistence.Journal.ReadHighestSequenceNrAsync(persistenceId);
-                _lastSequenceNr = Math.Max(_lastSequenceNr, highest);
+                var replayed = false;
+                await foreach (var stored in persistence.Journal.ReplayAsync(persistenceId, from, long.MaxValue, long.MaxValue))
+                {
+                    ApplyStored(stored, persistence, ref current);
+                    replayed = true;
+                }
+                // An unbounded replay that returned events ended at the highest number. Otherwise the events may have been
+                // deleted, and deleted events do not lower the highest number: ask, so that none is ever reused.
+                if (!replayed)
+                {
+                    var highest = await persistence.Journal.ReadHighestSequenceNrAsync(persistenceId);
+                    _lastSequenceNr = Math.Max(_lastSequenceNr, highest);
+                }
             }
+
             _nextSequenceNr = _lastSequenceNr;
             IsRecovering = false;
             current = RecoveryCompleted.Instance;
@@ -282,6 +313,16 @@ public abstract partial class ReceivePersistentActor : ReceiveActor
             ticket?.Return();
             _recoveryTicket = null;
         }
+    }
+
+    /// <summary>Deserializes and applies one replayed event, keeping in <paramref name="current"/> what a failure names.</summary>
+    private void ApplyStored(StoredEvent stored, PersistenceExtension persistence, ref object? current)
+    {
+        current = stored;
+        var @event = persistence.Serializer.DeserializeEvent(stored);
+        current = @event;
+        _lastSequenceNr = stored.SequenceNr;
+        Apply(@event, isEvent: true);
     }
 
     private void Apply(object message, bool isEvent)

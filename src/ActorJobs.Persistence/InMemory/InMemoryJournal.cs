@@ -14,7 +14,7 @@ namespace ActorJobs.Persistence.InMemory;
 /// without a database: first every update of the batch's accepted writes is prepared (checked, and turned into the
 /// change to make), then, only if all were prepared, the changes are made and the events stored.
 /// </remarks>
-public sealed partial class InMemoryJournal : IJournal
+public sealed partial class InMemoryJournal : IJournal, IGroupReplay
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, EntityHistory> _histories = new(StringComparer.Ordinal);
@@ -139,6 +139,59 @@ public sealed partial class InMemoryJournal : IJournal
         }
 
         await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public IGroupReplay? GroupReplay => this;
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<EntityReplay>> ReplayGroupAsync(IReadOnlyList<EntityReplayRequest> requests, int maxEvents, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxEvents, 1);
+        cancellationToken.ThrowIfCancellationRequested();
+        var answers = new EntityReplay[requests.Count];
+        var left = maxEvents;
+        lock (_lock)
+        {
+            for (var i = 0; i < requests.Count; i++)
+            {
+                var (persistenceId, from) = requests[i];
+                ArgumentNullException.ThrowIfNull(persistenceId, nameof(requests));
+                var events = new List<StoredEvent>();
+                var complete = true;
+                var last = from - 1;
+                if (_histories.TryGetValue(persistenceId, out var history))
+                {
+                    foreach (var stored in history.Events)
+                    {
+                        if (stored.SequenceNr < from)
+                        {
+                            continue;
+                        }
+
+                        if (left == 0)
+                        {
+                            complete = false;
+                            break;
+                        }
+
+                        events.Add(stored);
+                        last = stored.SequenceNr;
+                        left--;
+                    }
+
+                    if (complete)
+                    {
+                        last = Math.Max(last, history.Highest);
+                    }
+                }
+
+                answers[i] = new EntityReplay(events, complete, last);
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<EntityReplay>>(answers);
     }
 
     /// <inheritdoc />

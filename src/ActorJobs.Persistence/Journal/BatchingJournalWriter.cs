@@ -96,6 +96,9 @@ public sealed partial class BatchingJournalWriter : IJournal, IAsyncDisposable
         _store.ReadHighestSequenceNrAsync(persistenceId, cancellationToken);
 
     /// <inheritdoc />
+    public IGroupReplay? GroupReplay => _store.GroupReplay;
+
+    /// <inheritdoc />
     public Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default) =>
         _store.DeleteMessagesToAsync(persistenceId, toSequenceNr, cancellationToken);
 

@@ -28,4 +28,24 @@ public interface ISnapshotStore
     /// <param name="criteria">Bounds on sequence number and time.</param>
     /// <param name="cancellationToken">Cancels the delete.</param>
     Task DeleteAsync(string persistenceId, SnapshotSelectionCriteria criteria, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Loads the latest snapshot of each entity, null for one that has none: what recovering actors read in a group
+    /// (see <see cref="Journal.IJournal.GroupReplay"/>). The default asks <see cref="LoadAsync"/> for each in turn; a
+    /// store that can read them in one query should.
+    /// </summary>
+    /// <param name="persistenceIds">The entities.</param>
+    /// <param name="cancellationToken">Cancels the load.</param>
+    /// <returns>One snapshot or null per entity, in the same order.</returns>
+    async Task<IReadOnlyList<StoredSnapshot?>> LoadLatestAsync(IReadOnlyList<string> persistenceIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(persistenceIds);
+        var latest = new StoredSnapshot?[persistenceIds.Count];
+        for (var i = 0; i < latest.Length; i++)
+        {
+            latest[i] = await LoadAsync(persistenceIds[i], SnapshotSelectionCriteria.Latest, cancellationToken).ConfigureAwait(false);
+        }
+
+        return latest;
+    }
 }
