@@ -34,7 +34,7 @@ public sealed class PostgreSqlJournalTests : IAsyncLifetime
             steps.Add(reader.GetString(0));
         }
 
-        Assert.Equal(["journal:1:create journal", "journal:2:create snapshots", "test_job_rows:1:create test job rows"], steps);
+        Assert.Equal(["journal:1:create journal", "journal:2:create snapshots", "journal:3:journal ids in byte order", "test_job_rows:1:create test job rows"], steps);
     }
 
     [Fact]
