@@ -51,7 +51,7 @@ public sealed class PostgreSqlJournalTests : IAsyncLifetime
 
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => PostgreSqlSchema.MigrateAsync(options));
 
-        Assert.Equal("The database's schema for 'journal' is at version 9, newer than this build knows (2). Upgrade ActorJobs before connecting it.", failure.Message);
+        Assert.Equal("The database's schema for 'journal' is at version 9, newer than this build knows (3). Upgrade ActorJobs before connecting it.", failure.Message);
     }
 
     [Fact]
