@@ -30,7 +30,7 @@ public sealed class PostgreSqlJobIndexTests : IAsyncLifetime
     {
         var steps = await _schema.QueryAsync("SELECT module, version, description FROM schema_version WHERE module = 'job_index' ORDER BY version");
 
-        Assert.Equal([["job_index", 1, "create job index"], ["job_index", 2, "narrow job indexes"]], steps);
+        Assert.Equal([["job_index", 1, "create job index"], ["job_index", 2, "narrow job indexes"], ["job_index", 3, "job state as text"]], steps);
     }
 
     [Fact]
@@ -58,6 +58,19 @@ public sealed class PostgreSqlJobIndexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_row_s_state_is_stored_as_the_engine_wrote_it_without_the_server_parsing_it()
+    {
+        var job = Assert.Single(await _store.SubmitAsync([Job("job-1")])).State;
+
+        var type = await _schema.QueryAsync("SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'jobs' AND column_name = 'state'");
+        var stored = await _schema.QueryAsync("SELECT state::json ->> 'id' FROM jobs WHERE id = 'job-1'");
+
+        Assert.Equal("text", Assert.Single(type)[0]);
+        Assert.Equal(job.Id, Assert.Single(stored)[0]);
+        Assert.Equal(job.Version, (await _schema.Index.GetAsync("job-1"))!.Version);
+    }
+
+    [Fact]
     public async Task Migrating_again_changes_nothing_and_keeps_the_rows()
     {
         var job = Assert.Single(await _store.SubmitAsync([Job("job-1")])).State;
@@ -65,7 +78,7 @@ public sealed class PostgreSqlJobIndexTests : IAsyncLifetime
         await PostgreSqlSchema.MigrateAsync(PostgresJobsSchema.Options(_schema.ConnectionString));
         await PostgreSqlSchema.MigrateAsync(PostgresJobsSchema.Options(_schema.ConnectionString));
 
-        Assert.Equal([["job_index", 2L]], await _schema.QueryAsync("SELECT module, count(*) FROM schema_version WHERE module = 'job_index' GROUP BY module"));
+        Assert.Equal([["job_index", 3L]], await _schema.QueryAsync("SELECT module, count(*) FROM schema_version WHERE module = 'job_index' GROUP BY module"));
         Assert.Equal(job.Version, (await _schema.Index.GetAsync("job-1"))!.Version);
     }
 
@@ -100,7 +113,7 @@ public sealed class PostgreSqlJobIndexTests : IAsyncLifetime
                 }
             }
 
-            Assert.Equal(["job_index v1", "job_index v2", "journal v1", "journal v2", "journal v3"], applied);
+            Assert.Equal(["job_index v1", "job_index v2", "job_index v3", "journal v1", "journal v2", "journal v3"], applied);
         }
         finally
         {
