@@ -9,9 +9,8 @@ using NpgsqlTypes;
 namespace ActorJobs.Jobs.PostgreSql;
 
 /// <summary>
-/// Writes a batch's job rows in the journal's transaction: jobs' first rows with one <c>unnest</c> upsert, later rows
-/// with one <c>unnest</c> update (plus, when the batch carries idempotency keys, one check that names the job already
-/// holding a key). Registered through
+/// Writes a batch's job rows in the journal's transaction with one <c>unnest</c> upsert (plus, when the batch carries
+/// idempotency keys, one check that names the job already holding a key). Registered through
 /// <see cref="PostgreSqlJobIndex.CreateProjection"/>.
 /// </summary>
 internal sealed class PostgreSqlJobRowProjection : PostgreSqlProjection<JobRowUpdate>
@@ -28,59 +27,6 @@ internal sealed class PostgreSqlJobRowProjection : PostgreSqlProjection<JobRowUp
     protected override void AddCommands(NpgsqlBatch batch, IReadOnlyList<JobRowUpdate> updates)
     {
         var rows = LastPerJob(updates);
-        HashSet<string>? wake = null;
-        List<(JobState State, DateTimeOffset? Lease, byte[] Json)>? firsts = null;
-        List<(JobState State, DateTimeOffset? Lease, byte[] Json)>? laters = null;
-        foreach (var row in rows)
-        {
-            if (WakeQueueOf(row.State) is { } queue)
-            {
-                (wake ??= new HashSet<string>(StringComparer.Ordinal)).Add(queue);
-            }
-
-            // A row at version 1 is a job's first write, which inserts it; later writes update it.
-            (row.State.Version == 1 ? firsts ??= [] : laters ??= []).Add(row);
-        }
-
-        if (rows.Any(row => row.State.IdempotencyKey is not null))
-        {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(JobIndexQueries.FailOnTakenKeys)
-            {
-                Parameters =
-                {
-                    new NpgsqlParameter<string[]>("ids", [.. rows.Select(row => row.State.Id)]),
-                    new NpgsqlParameter<string[]>("tenants", [.. rows.Select(row => row.State.Tenant)]),
-                    new NpgsqlParameter<string?[]>("idempotency_keys", NpgsqlDbType.Array | NpgsqlDbType.Text)
-                    {
-                        TypedValue = [.. rows.Select(row => row.State.IdempotencyKey)],
-                    },
-                },
-            });
-        }
-
-        if (firsts is not null)
-        {
-            batch.BatchCommands.Add(RowsCommand(JobIndexQueries.UpsertJobs, firsts));
-        }
-
-        if (laters is not null)
-        {
-            batch.BatchCommands.Add(RowsCommand(JobIndexQueries.UpdateJobs, laters));
-        }
-
-        if (wake is not null)
-        {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(JobIndexQueries.NotifyWork)
-            {
-                Parameters = { new NpgsqlParameter<string[]>("wake_queues", wake.Contains(JobEngine.WakeAllQueues) ? [JobEngine.WakeAllQueues] : [.. wake]) },
-            });
-        }
-    }
-
-    /// <summary>A statement over <see cref="JobIndexQueries.UpsertJobs"/>' parameters, bound to the rows' arrays.</summary>
-    private static NpgsqlBatchCommand RowsCommand(
-        string sql, List<(JobState State, DateTimeOffset? Lease, byte[] Json)> rows)
-    {
         var count = rows.Count;
         var ids = new string[count];
         var tenants = new string[count];
@@ -99,12 +45,20 @@ internal sealed class PostgreSqlJobRowProjection : PostgreSqlProjection<JobRowUp
         var resources = new string[count];
         var versions = new long[count];
         var states = new string[count];
+        var anyKey = false;
+        HashSet<string>? wake = null;
         for (var i = 0; i < count; i++)
         {
             var (state, lease, json) = rows[i];
+            if (WakeQueueOf(state) is { } queue)
+            {
+                (wake ??= new HashSet<string>(StringComparer.Ordinal)).Add(queue);
+            }
+
             ids[i] = state.Id;
             tenants[i] = state.Tenant;
             keys[i] = state.IdempotencyKey;
+            anyKey |= state.IdempotencyKey is not null;
             types[i] = state.Type;
             queues[i] = state.Queue;
             statuses[i] = state.Status.WireName();
@@ -121,7 +75,20 @@ internal sealed class PostgreSqlJobRowProjection : PostgreSqlProjection<JobRowUp
             states[i] = Encoding.UTF8.GetString(json);
         }
 
-        return new NpgsqlBatchCommand(sql)
+        if (anyKey)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(JobIndexQueries.FailOnTakenKeys)
+            {
+                Parameters =
+                {
+                    new NpgsqlParameter<string[]>("ids", ids),
+                    new NpgsqlParameter<string[]>("tenants", tenants),
+                    new NpgsqlParameter<string?[]>("idempotency_keys", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = keys },
+                },
+            });
+        }
+
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(JobIndexQueries.UpsertJobs)
         {
             Parameters =
             {
@@ -143,7 +110,15 @@ internal sealed class PostgreSqlJobRowProjection : PostgreSqlProjection<JobRowUp
                 new NpgsqlParameter<long[]>("versions", versions),
                 new NpgsqlParameter<string[]>("states", states),
             },
-        };
+        });
+
+        if (wake is not null)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(JobIndexQueries.NotifyWork)
+            {
+                Parameters = { new NpgsqlParameter<string[]>("wake_queues", wake.Contains(JobEngine.WakeAllQueues) ? [JobEngine.WakeAllQueues] : [.. wake]) },
+            });
+        }
     }
 
     /// <summary>

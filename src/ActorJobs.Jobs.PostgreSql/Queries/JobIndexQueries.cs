@@ -28,28 +28,23 @@ internal static class JobIndexQueries
         WHERE u.idempotency_key IS NOT NULL
         """;
 
-    // A batch's rows as unnest binds them; resources come as one text per row, joined by U+001F (names hold no control
-    // characters).
-    private const string RowsOfBatch =
-        """
+    /// <summary>
+    /// The projection: every row of a batch in one statement, inserted at a job's first event, then updated with what
+    /// events can change. The lease is the claim's, else kept while the job stays owned; requests left for the owner
+    /// go once it no longer owns it. Resources come as one text per row, joined by U+001F (names hold no control
+    /// characters).
+    /// </summary>
+    public const string UpsertJobs =
+        $"""
+        INSERT INTO jobs (id, tenant, idempotency_key, type, queue, status, priority, scheduled_at, created_at, finished_at,
+                          updated_at, lease_owner, lease_expires_at, fence, resources, version, state)
         SELECT u.id, u.tenant, u.idempotency_key, u.type, u.queue, u.status, u.priority, u.scheduled_at, u.created_at, u.finished_at,
-               u.updated_at, u.lease_owner, u.lease_expires_at, u.fence, string_to_array(u.resources, chr(31)) AS resources, u.version, u.state
+               u.updated_at, u.lease_owner, u.lease_expires_at, u.fence, string_to_array(u.resources, chr(31)), u.version, u.state
         FROM unnest(@ids, @tenants, @idempotency_keys, @types, @queues, @statuses, @priorities, @scheduled_ats, @created_ats,
                     @finished_ats, @updated_ats, @lease_owners, @lease_expires_ats, @fences, @resources, @versions, @states)
              AS u(id, tenant, idempotency_key, type, queue, status, priority, scheduled_at, created_at, finished_at,
                   updated_at, lease_owner, lease_expires_at, fence, resources, version, state)
-        """;
-
-    private const string InsertColumns =
-        """
-        INSERT INTO jobs (id, tenant, idempotency_key, type, queue, status, priority, scheduled_at, created_at, finished_at,
-                          updated_at, lease_owner, lease_expires_at, fence, resources, version, state)
-        """;
-
-    // What an event can change in a row, from the row given (named "excluded", as an upsert names it). The lease is the
-    // claim's, else kept while the job stays owned; requests left for the owner go once it no longer owns it.
-    private const string ChangedColumns =
-        $"""
+        ON CONFLICT (id) DO UPDATE SET
             queue = excluded.queue,
             status = excluded.status,
             priority = excluded.priority,
@@ -63,37 +58,6 @@ internal static class JobIndexQueries
             version = excluded.version,
             owner_requests = CASE WHEN excluded.status IN {Owned} THEN jobs.owner_requests END,
             state = excluded.state
-        """;
-
-    /// <summary>
-    /// The projection of jobs' first writes (their submits): every such row of a batch in one statement, inserted, or
-    /// updated should the row exist after all.
-    /// </summary>
-    public const string UpsertJobs =
-        $"""
-        {InsertColumns}
-        {RowsOfBatch}
-        ON CONFLICT (id) DO UPDATE SET
-        {ChangedColumns}
-        """;
-
-    /// <summary>
-    /// The projection of jobs' later writes (claims, completions, ...): every such row of a batch in one plain update,
-    /// which, unlike an upsert, neither probes for a conflict first nor locks the row before updating it. A row that is
-    /// not there (not expected: a job's first write inserts it) is inserted as <see cref="UpsertJobs"/> would.
-    /// </summary>
-    public const string UpdateJobs =
-        $"""
-        WITH given AS MATERIALIZED ({RowsOfBatch}),
-        updated AS (
-            UPDATE jobs SET
-            {ChangedColumns}
-            FROM given AS excluded WHERE jobs.id = excluded.id
-            RETURNING jobs.id)
-        {InsertColumns}
-        SELECT * FROM given WHERE given.id NOT IN (SELECT id FROM updated)
-        ON CONFLICT (id) DO UPDATE SET
-        {ChangedColumns}
         """;
 
     /// <summary>One job's row.</summary>
