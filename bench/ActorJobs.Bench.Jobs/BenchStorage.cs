@@ -19,6 +19,9 @@ internal abstract class BenchStorage : IAsyncDisposable
 
     public abstract JobStore Store { get; }
 
+    /// <summary>The database server's postmaster on this machine, whose CPU the phases add to their cost; null for SQLite.</summary>
+    public virtual int? ServerPid => null;
+
     public abstract void UseOn(ActorSystem system);
 
     public abstract ValueTask DisposeAsync();
@@ -60,9 +63,11 @@ internal abstract class BenchStorage : IAsyncDisposable
     /// PostgreSQL on a fresh schema of the server that scripts/with-postgres.sh started (fsync and synchronous_commit
     /// on, checked), through <see cref="PostgreSqlJobStorage"/> as a node opens it.
     /// </summary>
-    private sealed class PostgresBench(string server, string schema, PostgreSqlJobStorage storage) : BenchStorage
+    private sealed class PostgresBench(string server, string schema, PostgreSqlJobStorage storage, int? postmasterPid) : BenchStorage
     {
         public override string Name => "PostgreSQL (fsync=on, synchronous_commit=on)";
+
+        public override int? ServerPid => postmasterPid;
 
         public override JobStore Store => storage.Store;
 
@@ -70,9 +75,15 @@ internal abstract class BenchStorage : IAsyncDisposable
         {
             var server = Environment.GetEnvironmentVariable("ACTORJOBS_TEST_POSTGRES")
                 ?? throw new InvalidOperationException("ACTORJOBS_TEST_POSTGRES is not set: run the benchmark through scripts/with-postgres.sh.");
+            int? postmasterPid;
             await using (var connection = new NpgsqlConnection(server))
             {
                 await connection.OpenAsync();
+                await using (var backend = new NpgsqlCommand("SELECT pg_backend_pid()", connection))
+                {
+                    postmasterPid = ServerCpu.ParentOf((int)(await backend.ExecuteScalarAsync())!);
+                }
+
                 foreach (var setting in new[] { "fsync", "synchronous_commit" })
                 {
                     await using var show = new NpgsqlCommand($"SHOW {setting}", connection);
@@ -86,7 +97,7 @@ internal abstract class BenchStorage : IAsyncDisposable
             var schema = $"jobs_bench_{Guid.NewGuid():N}";
             await ExecuteAsync(server, $"CREATE SCHEMA {schema}");
             var connectionString = new NpgsqlConnectionStringBuilder(server) { SearchPath = schema, MaxPoolSize = 40 }.ConnectionString;
-            return new PostgresBench(server, schema, await PostgreSqlJobStorage.OpenAsync(connectionString));
+            return new PostgresBench(server, schema, await PostgreSqlJobStorage.OpenAsync(connectionString), postmasterPid);
         }
 
         public override void UseOn(ActorSystem system) => storage.UseOn(system);

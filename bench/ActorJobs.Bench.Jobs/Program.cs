@@ -83,6 +83,7 @@ foreach (var backend in backends)
     {
         var rate = new List<double>();
         var cpu = new List<double>();
+        var serverCpu = new List<double>();
         var allocated = new List<double>();
         for (var run = 0; run <= runs; run++)
         {
@@ -94,12 +95,14 @@ foreach (var backend in backends)
 
             rate.Add(result.Rate);
             cpu.Add(result.CpuUs);
+            serverCpu.Add(result.ServerCpuUs);
             allocated.Add(result.Allocated);
-            Console.WriteLine($"  {backend} submit run {run}: {result.Rate,9:N0}/s   per job: {result.CpuUs:N1} µs CPU, {result.Allocated:N0} B");
+            Console.WriteLine($"  {backend} submit run {run}: {result.Rate,9:N0}/s   per job: {result.CpuUs:N1} µs CPU (+ server {result.ServerCpuUs:N1}), {result.Allocated:N0} B");
         }
 
         summary.Add([backend, $"submit {jobs:N0} (jobs/s)", Stat(rate)]);
         summary.Add([backend, "submit: CPU per job (µs, all threads)", Stat(cpu, "N1")]);
+        summary.Add([backend, "submit: database server's CPU per job (µs)", Stat(serverCpu, "N1")]);
         summary.Add([backend, "submit: allocated per job (B)", Stat(allocated)]);
     }
 
@@ -110,6 +113,8 @@ foreach (var backend in backends)
         var endToEnd = new List<double>();
         var submitCpu = new List<double>();
         var drainCpu = new List<double>();
+        var submitServerCpu = new List<double>();
+        var drainServerCpu = new List<double>();
         var submitAllocated = new List<double>();
         var drainAllocated = new List<double>();
         for (var run = 0; run <= runs; run++)
@@ -125,15 +130,18 @@ foreach (var backend in backends)
             endToEnd.Add(result.EndToEndRate);
             submitCpu.Add(result.SubmitCpuUs);
             drainCpu.Add(result.DrainCpuUs);
+            submitServerCpu.Add(result.SubmitServerCpuUs);
+            drainServerCpu.Add(result.DrainServerCpuUs);
             submitAllocated.Add(result.SubmitAllocated);
             drainAllocated.Add(result.DrainAllocated);
-            Console.WriteLine($"  {backend} drain run {run}: submit {result.SubmitRate,9:N0}/s   drain {result.DrainRate,9:N0}/s   end to end {result.EndToEndRate,9:N0}/s   per job: submit {result.SubmitCpuUs:N0} µs CPU, {result.SubmitAllocated:N0} B; drain {result.DrainCpuUs:N0} µs CPU, {result.DrainAllocated:N0} B");
+            Console.WriteLine($"  {backend} drain run {run}: submit {result.SubmitRate,9:N0}/s   drain {result.DrainRate,9:N0}/s   end to end {result.EndToEndRate,9:N0}/s   per job: submit {result.SubmitCpuUs:N0} µs CPU (+ server {result.SubmitServerCpuUs:N0}), {result.SubmitAllocated:N0} B; drain {result.DrainCpuUs:N0} µs CPU (+ server {result.DrainServerCpuUs:N0}), {result.DrainAllocated:N0} B");
         }
 
         summary.Add([backend, $"drain {jobs:N0}: end to end (jobs/s)", Stat(endToEnd)]);
         summary.Add([backend, "drain: submit (jobs/s)", Stat(submit)]);
         summary.Add([backend, "drain: drain after resume (jobs/s)", Stat(drain)]);
         summary.Add([backend, "drain: CPU per job, submit + drain (µs, all threads)", $"{Stat(submitCpu)} + {Stat(drainCpu)}"]);
+        summary.Add([backend, "drain: database server's CPU per job, submit + drain (µs)", $"{Stat(submitServerCpu)} + {Stat(drainServerCpu)}"]);
         summary.Add([backend, "drain: allocated per job, submit + drain (B)", $"{Stat(submitAllocated)} + {Stat(drainAllocated)}"]);
     }
 

@@ -3,10 +3,14 @@ using ActorJobs.Jobs;
 
 namespace ActorJobs.Bench.Jobs;
 
-/// <summary>Rates in jobs/s; CPU (all threads of the process) and allocation per job, per phase, which a noisy machine disturbs less than rates.</summary>
-internal sealed record DrainResult(double SubmitRate, double DrainRate, double EndToEndRate, double SubmitCpuUs, double DrainCpuUs, double SubmitAllocated, double DrainAllocated);
+/// <summary>
+/// Rates in jobs/s; CPU (all threads of the process, and the database server's processes) and allocation per job, per
+/// phase, which a noisy machine disturbs less than rates.
+/// </summary>
+internal sealed record DrainResult(
+    double SubmitRate, double DrainRate, double EndToEndRate, double SubmitCpuUs, double DrainCpuUs, double SubmitServerCpuUs, double DrainServerCpuUs, double SubmitAllocated, double DrainAllocated);
 
-internal sealed record SubmitResult(double Rate, double CpuUs, double Allocated);
+internal sealed record SubmitResult(double Rate, double CpuUs, double ServerCpuUs, double Allocated);
 
 internal sealed record LatencyResult(double P50, double P90, double P99, double AckToStartP50, double FsyncP50);
 
@@ -26,12 +30,14 @@ internal static class Scenarios
         using var process = Process.GetCurrentProcess();
         var allocated0 = GC.GetTotalAllocatedBytes(precise: true);
         var cpu0 = process.TotalProcessorTime;
+        var server0 = ServerCpu.Of(node.Storage.ServerPid);
         var total = Stopwatch.StartNew();
         await SubmitAsync(node.Engine, jobs, chunk, submitters, notBefore: null);
         var submitted = total.Elapsed;
         process.Refresh();
         var allocated1 = GC.GetTotalAllocatedBytes(precise: true);
         var cpu1 = process.TotalProcessorTime;
+        var server1 = ServerCpu.Of(node.Storage.ServerPid);
 
         var done = node.Counter.WhenCompleted(jobs);
         Allocations?.Start();
@@ -52,12 +58,15 @@ internal static class Scenarios
         process.Refresh();
         var allocated2 = GC.GetTotalAllocatedBytes(precise: true);
         var cpu2 = process.TotalProcessorTime;
+        var server2 = ServerCpu.Of(node.Storage.ServerPid);
         return new DrainResult(
             jobs / submitted.TotalSeconds,
             jobs / drain.Elapsed.TotalSeconds,
             jobs / total.Elapsed.TotalSeconds,
             (cpu1 - cpu0).TotalMicroseconds / jobs,
             (cpu2 - cpu1).TotalMicroseconds / jobs,
+            (server1 - server0).TotalMicroseconds / jobs,
+            (server2 - server1).TotalMicroseconds / jobs,
             (double)(allocated1 - allocated0) / jobs,
             (double)(allocated2 - allocated1) / jobs);
     }
@@ -70,6 +79,7 @@ internal static class Scenarios
         using var process = Process.GetCurrentProcess();
         var allocated0 = GC.GetTotalAllocatedBytes(precise: true);
         var cpu0 = process.TotalProcessorTime;
+        var server0 = ServerCpu.Of(node.Storage.ServerPid);
         Allocations?.Start();
         var elapsed = Stopwatch.StartNew();
         await SubmitAsync(node.Engine, jobs, chunk, submitters, notBefore: null);
@@ -77,6 +87,7 @@ internal static class Scenarios
         process.Refresh();
         var allocated1 = GC.GetTotalAllocatedBytes(precise: true);
         var cpu1 = process.TotalProcessorTime;
+        var server1 = ServerCpu.Of(node.Storage.ServerPid);
         if (Allocations?.Stop(25) is { } sampled)
         {
             Console.WriteLine("    submit allocations by type (sampled, bytes per job):");
@@ -86,7 +97,8 @@ internal static class Scenarios
             }
         }
 
-        return new SubmitResult(jobs / elapsed.Elapsed.TotalSeconds, (cpu1 - cpu0).TotalMicroseconds / jobs, (double)(allocated1 - allocated0) / jobs);
+        return new SubmitResult(
+            jobs / elapsed.Elapsed.TotalSeconds, (cpu1 - cpu0).TotalMicroseconds / jobs, (server1 - server0).TotalMicroseconds / jobs, (double)(allocated1 - allocated0) / jobs);
     }
 
     public static async Task<LatencyResult> LatencyAsync(string backend, int jobs)

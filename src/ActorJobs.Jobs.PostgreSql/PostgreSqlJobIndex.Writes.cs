@@ -217,8 +217,9 @@ public sealed partial class PostgreSqlJobIndex
     private static async Task<IReadOnlyList<AtomicWriteResult>> ClaimInTransactionAsync(
         PostgreSqlWriteContext context, string queue, DateTimeOffset now, int limit, JobClaimDecision decide, CancellationToken cancellationToken)
     {
-        // Two statements in one round trip; under READ COMMITTED each takes its own snapshot, so the candidates' read
-        // comes after the queue lock and sees any pause committed while the claim waited for it.
+        // One round trip: under READ COMMITTED each statement takes its own snapshot, so the candidates' read comes after
+        // the queue lock and sees any pause committed while the claim waited for it. The lock wait limit is for the
+        // append that follows; the candidates' read skips locked rows and never waits for one.
         var candidates = new List<JobState>();
         await using (var batch = context.Batch())
         {
@@ -226,6 +227,7 @@ public sealed partial class PostgreSqlJobIndex
             var lockDue = new NpgsqlBatchCommand(JobIndexQueries.LockDueForClaim);
             AddDueParameters(lockDue.Parameters, queue, now, limit);
             batch.BatchCommands.Add(lockDue);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(JobIndexQueries.LimitClaimLockWaits));
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the lock's one row
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -240,32 +242,35 @@ public sealed partial class PostgreSqlJobIndex
         }
 
         IReadOnlyList<HeldResource> held = [];
-        await using (var batch = context.Batch())
+        if (candidates.Any(c => c.Resources.Count > 0))
         {
-            if (candidates.Any(c => c.Resources.Count > 0))
+            // The resource lock waits for other nodes' claims as long as they take, as before the limit was set.
+            await using var batch = context.Batch();
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(JobIndexQueries.LiftClaimLockWaitLimit));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(JobIndexQueries.LockResourceClaims));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(JobIndexQueries.SelectHeldResources));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(JobIndexQueries.LimitClaimLockWaits));
+            var found = new List<HeldResource>();
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the lock's one empty row
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                batch.BatchCommands.Add(new NpgsqlBatchCommand(JobIndexQueries.LockResourceClaims));
-                batch.BatchCommands.Add(new NpgsqlBatchCommand(JobIndexQueries.SelectHeldResources));
-                batch.BatchCommands.Add(new NpgsqlBatchCommand(JobIndexQueries.LimitClaimLockWaits));
-                var found = new List<HeldResource>();
-                await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the lock's one empty row
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    found.Add(new HeldResource(reader.GetString(0), reader.GetString(1)));
-                }
+                found.Add(new HeldResource(reader.GetString(0), reader.GetString(1)));
+            }
 
-                held = found;
-            }
-            else
-            {
-                batch.BatchCommands.Add(new NpgsqlBatchCommand(JobIndexQueries.LimitClaimLockWaits));
-                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+            held = found;
+        }
+
+        // Each candidate's row was written with its events and is locked now: its version is the job's highest event
+        // number, so the append needs no lookup of its own.
+        var highest = new Dictionary<string, long>(candidates.Count, StringComparer.Ordinal);
+        foreach (var candidate in candidates)
+        {
+            highest[candidate.Id] = candidate.Version;
         }
 
         var writes = decide(candidates, held);
-        return await context.AppendAsync(writes, cancellationToken).ConfigureAwait(false);
+        return await context.AppendAsync(writes, highest, cancellationToken).ConfigureAwait(false);
     }
 
     private static bool IsLostLockWait(JournalWriteException e) =>

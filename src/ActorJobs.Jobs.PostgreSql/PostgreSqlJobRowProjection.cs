@@ -108,7 +108,7 @@ internal sealed class PostgreSqlJobRowProjection : PostgreSqlProjection<JobRowUp
                 new NpgsqlParameter<long[]>("fences", fences),
                 new NpgsqlParameter<string[]>("resources", resources),
                 new NpgsqlParameter<long[]>("versions", versions),
-                new NpgsqlParameter<string[]>("states", NpgsqlDbType.Array | NpgsqlDbType.Json) { TypedValue = states },
+                new NpgsqlParameter<string[]>("states", states),
             },
         });
 

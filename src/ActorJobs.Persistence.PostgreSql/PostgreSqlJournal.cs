@@ -188,7 +188,7 @@ public sealed partial class PostgreSqlJournal : IJournal, IAsyncDisposable
 
         // READ COMMITTED on purpose: after a collision, the re-read must see the rival's commit.
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
-        var highest = await HighestAsync(connection, transaction, persistenceIds, fromMemory: true, cancellationToken).ConfigureAwait(false);
+        var highest = await HighestAsync(connection, transaction, persistenceIds, fromMemory: true, NewEntitiesOf(writes), cancellationToken).ConfigureAwait(false);
         for (var attempt = 0; ; attempt++)
         {
             var plan = AppendPlan.Create(writes, highest);
@@ -217,13 +217,22 @@ public sealed partial class PostgreSqlJournal : IJournal, IAsyncDisposable
                 await rollback.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            highest = await HighestAsync(connection, transaction, persistenceIds, fromMemory: false, cancellationToken).ConfigureAwait(false);
+            highest = await HighestAsync(connection, transaction, persistenceIds, fromMemory: false, highestRead: null, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>The highest number of each entity: remembered ones when allowed, the rest read inside the transaction.</summary>
+    /// <summary>
+    /// The highest number of each entity: when allowed, remembered ones, else the ones the caller knows (read in this
+    /// transaction, or 0 for an entity whose first write starts at 1), none of which can be too high; the rest read
+    /// inside the transaction.
+    /// </summary>
     private async Task<Dictionary<string, long>> HighestAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<string> persistenceIds, bool fromMemory, CancellationToken cancellationToken)
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        IReadOnlyCollection<string> persistenceIds,
+        bool fromMemory,
+        IReadOnlyDictionary<string, long>? highestRead,
+        CancellationToken cancellationToken)
     {
         var highest = new Dictionary<string, long>(persistenceIds.Count, StringComparer.Ordinal);
         var unknown = new List<string>();
@@ -234,6 +243,10 @@ public sealed partial class PostgreSqlJournal : IJournal, IAsyncDisposable
                 if (fromMemory && _rememberedHighest.TryGetValue(id, out var remembered))
                 {
                     highest[id] = remembered;
+                }
+                else if (fromMemory && highestRead is not null && highestRead.TryGetValue(id, out var known))
+                {
+                    highest[id] = known;
                 }
                 else
                 {
@@ -258,6 +271,25 @@ public sealed partial class PostgreSqlJournal : IJournal, IAsyncDisposable
         }
 
         return highest;
+    }
+
+    /// <summary>
+    /// 0 for each entity whose first write in the batch starts at 1 (a new job's submit), so a batch of new entities
+    /// needs no lookup. The guess is never too high; if the entity has events after all, its number 1 is taken (deleted
+    /// events keep their rows) and the batch takes the collision path, which reads the real number.
+    /// </summary>
+    private static Dictionary<string, long>? NewEntitiesOf(IReadOnlyList<AtomicWrite> writes)
+    {
+        Dictionary<string, long>? fresh = null;
+        foreach (var write in writes)
+        {
+            if (write.FirstSequenceNr == 1)
+            {
+                (fresh ??= new Dictionary<string, long>(writes.Count, StringComparer.Ordinal))[write.PersistenceId] = 0;
+            }
+        }
+
+        return fresh;
     }
 
     private void Remember(IReadOnlyList<AtomicWrite> committed)

@@ -273,7 +273,10 @@ public sealed class PostgreSqlClaimTests : IAsyncLifetime
         if (canceled.Count == 1)
         {
             Assert.Equal(JobStatus.Canceled, canceled[0].Status);
-            Assert.Equal(2, attempts);
+
+            // Usually 2. On a starved machine the claim's retry can lock job-1 again before the cancel's backend, woken
+            // by the rollback, has marked the row (an aborted locker leaves nothing to wait on), and lose once more.
+            Assert.InRange(attempts, 2, 5);
             Assert.Equal(JobStatus.Canceled, job1.Status);
             Assert.Equal(JobStatus.Running, (await _schema.Index.GetAsync("job-2"))!.Status);
         }

@@ -28,9 +28,46 @@ public sealed class PostgreSqlJobIndexTests : IAsyncLifetime
     [Fact]
     public async Task Opening_the_journal_with_the_projection_records_the_index_s_migration()
     {
-        var steps = await _schema.QueryAsync("SELECT module, version, description FROM schema_version WHERE module = 'job_index'");
+        var steps = await _schema.QueryAsync("SELECT module, version, description FROM schema_version WHERE module = 'job_index' ORDER BY version");
 
-        Assert.Equal(["job_index", 1, "create job index"], Assert.Single(steps));
+        Assert.Equal([["job_index", 1, "create job index"], ["job_index", 2, "narrow job indexes"], ["job_index", 3, "job state as text"]], steps);
+    }
+
+    [Fact]
+    public async Task A_job_row_moves_between_few_indexes_whose_keys_compare_bytes()
+    {
+        // Every claim and completion writes a new entry into each index of jobs; these are all the row has.
+        var indexes = await _schema.QueryAsync("SELECT indexname FROM pg_indexes WHERE tablename = 'jobs' AND schemaname = current_schema() ORDER BY indexname");
+        var textKeys = await _schema.QueryAsync(
+            """
+            SELECT c.table_name || '.' || c.column_name, coalesce(c.collation_name, '')
+            FROM information_schema.columns AS c
+            WHERE c.table_schema = current_schema() AND c.table_name IN ('jobs', 'job_logs', 'queue_settings', 'journal')
+              AND c.column_name IN ('id', 'tenant', 'idempotency_key', 'type', 'queue', 'status', 'lease_owner', 'job_id', 'name', 'persistence_id')
+            ORDER BY 1
+            """);
+        var key = await _schema.QueryAsync(
+            "SELECT a.attname FROM pg_index AS i JOIN pg_attribute AS a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = 'jobs'::regclass AND i.indisprimary");
+
+        Assert.Equal(
+            [["jobs_claim"], ["jobs_finished"], ["jobs_idempotency"], ["jobs_owned"], ["jobs_pkey"], ["jobs_status_created"], ["jobs_tenant_created"]],
+            indexes);
+        Assert.Equal(["id"], Assert.Single(key));
+        Assert.All(textKeys, column => Assert.Equal("C", column[1]));
+        Assert.Equal(10, textKeys.Count);
+    }
+
+    [Fact]
+    public async Task A_row_s_state_is_stored_as_the_engine_wrote_it_without_the_server_parsing_it()
+    {
+        var job = Assert.Single(await _store.SubmitAsync([Job("job-1")])).State;
+
+        var type = await _schema.QueryAsync("SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'jobs' AND column_name = 'state'");
+        var stored = await _schema.QueryAsync("SELECT state::json ->> 'id' FROM jobs WHERE id = 'job-1'");
+
+        Assert.Equal("text", Assert.Single(type)[0]);
+        Assert.Equal(job.Id, Assert.Single(stored)[0]);
+        Assert.Equal(job.Version, (await _schema.Index.GetAsync("job-1"))!.Version);
     }
 
     [Fact]
@@ -41,7 +78,7 @@ public sealed class PostgreSqlJobIndexTests : IAsyncLifetime
         await PostgreSqlSchema.MigrateAsync(PostgresJobsSchema.Options(_schema.ConnectionString));
         await PostgreSqlSchema.MigrateAsync(PostgresJobsSchema.Options(_schema.ConnectionString));
 
-        Assert.Equal([["job_index", 1L]], await _schema.QueryAsync("SELECT module, count(*) FROM schema_version WHERE module = 'job_index' GROUP BY module"));
+        Assert.Equal([["job_index", 3L]], await _schema.QueryAsync("SELECT module, count(*) FROM schema_version WHERE module = 'job_index' GROUP BY module"));
         Assert.Equal(job.Version, (await _schema.Index.GetAsync("job-1"))!.Version);
     }
 
@@ -76,7 +113,7 @@ public sealed class PostgreSqlJobIndexTests : IAsyncLifetime
                 }
             }
 
-            Assert.Equal(["job_index v1", "journal v1", "journal v2"], applied);
+            Assert.Equal(["job_index v1", "job_index v2", "job_index v3", "journal v1", "journal v2", "journal v3"], applied);
         }
         finally
         {

@@ -49,9 +49,9 @@ public sealed class PostgreSqlQueryPlanTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_next_due_time_and_expired_leases_read_their_own_partial_indexes()
+    public async Task The_next_due_time_seeks_the_claim_index_and_expired_leases_read_their_own()
     {
-        AssertIndexDriven(await PlanAsync(JobIndexQueries.SelectNextDueAfter, ("queue", "queue-2"), ("now", T0)), "jobs_next_due");
+        AssertIndexDriven(await PlanAsync(JobIndexQueries.SelectNextDueAfter, ("queue", "queue-2"), ("now", T0)), "jobs_claim");
         AssertIndexDriven(await PlanAsync(JobIndexQueries.SelectExpiredLeases, ("now", T0.AddMinutes(1)), ("limit", 100)), "jobs_owned");
     }
 

@@ -127,11 +127,19 @@ internal static class JobIndexQueries
     /// </summary>
     public const string LimitClaimLockWaits = "SET LOCAL lock_timeout = '200ms'";
 
-    /// <summary>The first claimable job's due time after now.</summary>
+    /// <summary>Lifts <see cref="LimitClaimLockWaits"/> for the statements after it (a lock timeout of 0 waits as long as it takes).</summary>
+    public const string LiftClaimLockWaitLimit = "SET LOCAL lock_timeout = 0";
+
+    /// <summary>The first claimable job's due time after now: the first after now of each priority, sought on jobs_claim.</summary>
     public const string SelectNextDueAfter =
         $"""
-        SELECT min(scheduled_at) FROM jobs
-        WHERE queue = @queue AND status IN {Claimable} AND scheduled_at > @now
+        SELECT min(next.scheduled_at)
+        FROM {PrioritiesBestFirst}
+        CROSS JOIN LATERAL (
+            SELECT scheduled_at FROM jobs
+            WHERE queue = @queue AND status IN {Claimable} AND priority = p.priority AND scheduled_at > @now
+            ORDER BY scheduled_at
+            LIMIT 1) AS next
         """;
 
     /// <summary>Resources held by owned jobs, one row per resource, in no particular order (a claim reads them as a set).</summary>
@@ -275,8 +283,8 @@ internal static class JobIndexQueries
         $"""
         WITH deleted AS (
             DELETE FROM jobs
-            WHERE ordinal IN (
-                SELECT ordinal FROM jobs
+            WHERE id IN (
+                SELECT id FROM jobs
                 WHERE status IN {Final} AND finished_at < @cutoff
                 ORDER BY finished_at
                 LIMIT @max

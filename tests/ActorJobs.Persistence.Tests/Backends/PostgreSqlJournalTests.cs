@@ -34,7 +34,7 @@ public sealed class PostgreSqlJournalTests : IAsyncLifetime
             steps.Add(reader.GetString(0));
         }
 
-        Assert.Equal(["journal:1:create journal", "journal:2:create snapshots", "test_job_rows:1:create test job rows"], steps);
+        Assert.Equal(["journal:1:create journal", "journal:2:create snapshots", "journal:3:journal ids in byte order", "test_job_rows:1:create test job rows"], steps);
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class PostgreSqlJournalTests : IAsyncLifetime
 
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => PostgreSqlSchema.MigrateAsync(options));
 
-        Assert.Equal("The database's schema for 'journal' is at version 9, newer than this build knows (2). Upgrade ActorJobs before connecting it.", failure.Message);
+        Assert.Equal("The database's schema for 'journal' is at version 9, newer than this build knows (3). Upgrade ActorJobs before connecting it.", failure.Message);
     }
 
     [Fact]
@@ -78,6 +78,44 @@ public sealed class PostgreSqlJournalTests : IAsyncLifetime
             Assert.True(resultsB[^1].IsWritten, resultsB[^1].ToString());
             Assert.Equal(1, await nodeA.ReadHighestSequenceNrAsync(onlyB));
         }
+    }
+
+    [Fact]
+    public async Task A_batch_that_takes_an_entity_for_new_because_its_write_starts_at_1_meets_the_fence_and_the_rest_commits()
+    {
+        var options = new PostgreSqlPersistenceOptions { ConnectionString = _connectionString };
+        await using var nodeA = await PostgreSqlJournal.OpenAsync(options);
+        await using var nodeB = new PostgreSqlJournal(options);
+        Assert.True((await nodeB.WriteAsync(new AtomicWrite("job-taken", [Event(1, "b"), Event(2, "b")]))).IsWritten);
+
+        // A knows nothing of job-taken and plans it on 0 without looking; the insert collides and A reads the number.
+        var results = await nodeA.WriteAsync([Write("job-taken", 1, "a"), Write("job-new", 1, "a"), Write("job-new", 2, "a")]);
+
+        Assert.False(results[0].IsWritten);
+        Assert.Contains("highest stored is 2", results[0].ToString(), StringComparison.Ordinal);
+        Assert.True(results[1].IsWritten && results[2].IsWritten);
+        Assert.Equal(2, await nodeA.ReadHighestSequenceNrAsync("job-taken"));
+        Assert.Equal(2, await nodeA.ReadHighestSequenceNrAsync("job-new"));
+    }
+
+    [Fact]
+    public async Task An_append_planned_on_a_highest_number_the_caller_read_too_low_meets_the_fence()
+    {
+        var options = new PostgreSqlPersistenceOptions { ConnectionString = _connectionString };
+        await using var nodeA = await PostgreSqlJournal.OpenAsync(options);
+        await using var nodeB = new PostgreSqlJournal(options);
+        Assert.True((await nodeB.WriteAsync(new AtomicWrite("job-1", [Event(1, "b"), Event(2, "b"), Event(3, "b")]))).IsWritten);
+
+        var results = await nodeA.ExecuteWriteAsync(
+            (context, token) => context.AppendAsync([Write("job-1", 2, "a"), Write("job-2", 1, "a")], new Dictionary<string, long> { ["job-1"] = 1 }, token));
+        var right = await nodeA.ExecuteWriteAsync(
+            (context, token) => context.AppendAsync([Write("job-1", 4, "a")], new Dictionary<string, long> { ["job-1"] = 3 }, token));
+
+        Assert.False(results[0].IsWritten);
+        Assert.Contains("highest stored is 3", results[0].ToString(), StringComparison.Ordinal);
+        Assert.True(results[1].IsWritten);
+        Assert.True(Assert.Single(right).IsWritten);
+        Assert.Equal(4, await nodeA.ReadHighestSequenceNrAsync("job-1"));
     }
 
     [Fact]
