@@ -107,15 +107,44 @@ public sealed partial class JobEngine : IAsyncDisposable
             }
         }
 
-        var outcomes = await _runtime.Store.SubmitAsync(events, cancellationToken).ConfigureAwait(false);
-        var queues = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var outcome in outcomes)
+        var announcements = _runtime.SubmitAnnouncements;
+        foreach (var submitted in events)
         {
-            if (outcome.Created)
+            announcements.Expect(submitted);
+        }
+
+        IReadOnlyList<SubmitOutcome> outcomes;
+        try
+        {
+            outcomes = await _runtime.Store.SubmitAsync(events, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            foreach (var submitted in events)
+            {
+                announcements.Forget(submitted.JobId);
+            }
+
+            throw;
+        }
+
+        var queues = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < outcomes.Count; i++)
+        {
+            var outcome = outcomes[i];
+            if (!outcome.Created)
+            {
+                announcements.Forget(events[i].JobId);
+                continue;
+            }
+
+            // Unless the job's first attempt already announced it, having started before this thread ran again.
+            if (announcements.TryTake(outcome.State.Id, out _))
             {
                 _runtime.System.EventStream.Publish(new JobLifecycleEvent("job.submitted", outcome.State));
-                queues.Add(outcome.State.Queue);
             }
+
+            queues.Add(outcome.State.Queue);
         }
 
         foreach (var queue in queues)

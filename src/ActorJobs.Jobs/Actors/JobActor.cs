@@ -116,6 +116,12 @@ internal sealed partial class JobActor : ReceivePersistentActor, IWithTimers
         if (_worker is not null && _state is { Status: JobStatus.Running } state && _knownVersion is not null)
         {
             _attemptRunning = true;
+            if (state.Attempt == 1 && _runtime.SubmitAnnouncements.TryTake(state.Id, out var submitted))
+            {
+                // Claimed before its submitter heard of the commit: announce the submit first, as it happened first.
+                _runtime.System.EventStream.Publish(new JobLifecycleEvent("job.submitted", JobStateMachine.Apply(null, submitted)));
+            }
+
             _runtime.Published(state, [new JobClaimed { At = state.StartedAt ?? Now, Attempt = state.Attempt, Owner = state.LeaseOwner ?? "", Fence = state.Fence }]);
             _worker.Tell(new StartAttempt(state, Self));
         }

@@ -25,6 +25,9 @@ internal sealed class JobRuntime(JobStore store, JobCatalog catalog, JobEngineSe
     /// <summary>Where job log lines go (set once the guardian has started the log writer).</summary>
     public IActorRef LogWriter { get; set; } = ActorRefs.Nobody;
 
+    /// <summary>The submits of this node whose <c>job.submitted</c> nobody has published yet.</summary>
+    public SubmitAnnouncements SubmitAnnouncements { get; } = new();
+
     /// <summary>The queues on this node, by name.</summary>
     public Dictionary<string, IActorRef> Queues { get; } = new(StringComparer.Ordinal);
 

@@ -9,6 +9,7 @@ public sealed partial class InMemoryJournal
     private Exception? _failureCause;
     private int _rejectionsLeft;
     private readonly Queue<Func<CancellationToken, Task>> _delays = new();
+    private readonly Queue<Func<Task>> _acknowledgementHolds = new();
 
     /// <summary>
     /// Makes the next <paramref name="count"/> calls of <see cref="WriteAsync"/> (each one a batch, as a store
@@ -82,6 +83,42 @@ public sealed partial class InMemoryJournal
             {
                 _delays.Enqueue(cancellationToken => Task.Delay(delay, _timeProvider, cancellationToken));
             }
+        }
+    }
+
+    /// <summary>
+    /// Stores the next <paramref name="count"/> calls of <see cref="WriteAsync"/> at once but holds their answers until
+    /// <paramref name="release"/> completes: readers already see what was written while its writer has not yet heard,
+    /// as when a real store's commit is visible before the thread that made it runs again.
+    /// </summary>
+    /// <param name="release">Completes when the held answers may go out.</param>
+    /// <param name="count">How many calls are held.</param>
+    /// <returns>A task that completes when the first held call has stored its writes.</returns>
+    public Task HoldNextAcknowledgements(Task release, int count = 1)
+    {
+        ArgumentNullException.ThrowIfNull(release);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var stored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                _acknowledgementHolds.Enqueue(() =>
+                {
+                    stored.TrySetResult();
+                    return release;
+                });
+            }
+        }
+
+        return stored.Task;
+    }
+
+    private Func<Task>? TakeAcknowledgementHold()
+    {
+        lock (_lock)
+        {
+            return _acknowledgementHolds.Count > 0 ? _acknowledgementHolds.Dequeue() : null;
         }
     }
 

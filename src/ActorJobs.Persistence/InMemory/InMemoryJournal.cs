@@ -66,10 +66,10 @@ public sealed partial class InMemoryJournal : IJournal, IGroupReplay
             throw fault.Failure;
         }
 
+        var results = new AtomicWriteResult[writes.Count];
         lock (_lock)
         {
             // Injected rejections take the first writes of the batch; the rest meet the real fence.
-            var results = new AtomicWriteResult[writes.Count];
             var fenced = new List<AtomicWrite>(writes.Count);
             for (var i = 0; i < writes.Count; i++)
             {
@@ -98,9 +98,14 @@ public sealed partial class InMemoryJournal : IJournal, IGroupReplay
             {
                 results[i] = plan.Results[j];
             }
-
-            return results;
         }
+
+        if (TakeAcknowledgementHold() is { } hold)
+        {
+            await hold().ConfigureAwait(false);
+        }
+
+        return results;
     }
 
     /// <inheritdoc />

@@ -37,6 +37,9 @@ public abstract class EngineTestKit(ITestOutputHelper output, EngineBackend back
 
     protected EngineBackend Backend => backend;
 
+    /// <summary>The in-memory stores (with fault injection) on <see cref="EngineBackend.InMemory"/>; null otherwise.</summary>
+    protected InMemoryJobs? InMemory { get; private set; }
+
     protected TestProbe Events { get; private set; } = null!;
 
     protected TestProbe Attempts { get; private set; } = null!;
@@ -78,7 +81,8 @@ public abstract class EngineTestKit(ITestOutputHelper output, EngineBackend back
         var catalog = Configure(JobCatalog.CreateBuilder()).Build();
         if (backend == EngineBackend.InMemory)
         {
-            Engine = (await this.StartInMemoryJobsAsync(catalog, EngineSettings)).Engine;
+            InMemory = await this.StartInMemoryJobsAsync(catalog, EngineSettings);
+            Engine = InMemory.Engine;
             return;
         }
 

@@ -58,6 +58,22 @@ public sealed class InMemoryJournalFaultTests
     }
 
     [Fact]
+    public async Task HoldNextAcknowledgements_stores_the_batch_at_once_and_answers_when_released()
+    {
+        var release = new TaskCompletionSource();
+        var stored = _journal.HoldNextAcknowledgements(release.Task);
+
+        var write = _journal.WriteAsync(Write("job-1", 1));
+        await stored;
+
+        Assert.False(write.IsCompleted);
+        Assert.Equal(1, await _journal.ReadHighestSequenceNrAsync("job-1")); // readers see it; its writer has not heard
+        Assert.True((await _journal.WriteAsync(Write("job-2", 1))).IsWritten); // only the next call is held
+        release.SetResult();
+        Assert.True((await write).IsWritten);
+    }
+
+    [Fact]
     public async Task DelayNextWrites_by_time_follows_the_journal_clock()
     {
         var clock = new FakeTimeProvider();
