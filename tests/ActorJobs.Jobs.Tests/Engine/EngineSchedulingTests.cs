@@ -191,7 +191,8 @@ public abstract class EngineSchedulingTests(ITestOutputHelper output, EngineBack
                 }
             })).ToList();
 
-            await AwaitConditionAsync(() => before.Count >= 20 || submitters.Any(t => t.IsFaulted));
+            // Checked often: the submitters do not wait for the check, and every job submitted meanwhile must run before the round ends.
+            await AwaitConditionAsync(() => before.Count >= 20 || submitters.Any(t => t.IsFaulted), interval: TimeSpan.FromMilliseconds(1));
             await Engine.SetQueuePausedAsync("work", paused: true);
             Volatile.Write(ref acknowledged, 1);
             await Task.WhenAll(submitters);
