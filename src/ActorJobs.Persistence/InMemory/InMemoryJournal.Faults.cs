@@ -9,7 +9,7 @@ public sealed partial class InMemoryJournal
     private Exception? _failureCause;
     private int _rejectionsLeft;
     private readonly Queue<Func<CancellationToken, Task>> _delays = new();
-    private readonly Queue<Func<Task>> _acknowledgementHolds = new();
+    private readonly Queue<Func<CancellationToken, Task>> _acknowledgementHolds = new();
 
     /// <summary>
     /// Makes the next <paramref name="count"/> calls of <see cref="WriteAsync"/> (each one a batch, as a store
@@ -48,25 +48,7 @@ public sealed partial class InMemoryJournal
     /// <param name="release">Completes when the held writes may go on.</param>
     /// <param name="count">How many calls are held.</param>
     /// <returns>A task that completes when the first held call starts waiting: the batch is then in flight.</returns>
-    public Task DelayNextWrites(Task release, int count = 1)
-    {
-        ArgumentNullException.ThrowIfNull(release);
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_lock)
-        {
-            for (var i = 0; i < count; i++)
-            {
-                _delays.Enqueue(cancellationToken =>
-                {
-                    held.TrySetResult();
-                    return release.WaitAsync(cancellationToken);
-                });
-            }
-        }
-
-        return held.Task;
-    }
+    public Task DelayNextWrites(Task release, int count = 1) => EnqueueHolds(_delays, release, count);
 
     /// <summary>
     /// Holds each of the next <paramref name="count"/> calls of <see cref="WriteAsync"/> for <paramref name="delay"/>,
@@ -94,27 +76,30 @@ public sealed partial class InMemoryJournal
     /// <param name="release">Completes when the held answers may go out.</param>
     /// <param name="count">How many calls are held.</param>
     /// <returns>A task that completes when the first held call has stored its writes.</returns>
-    public Task HoldNextAcknowledgements(Task release, int count = 1)
+    public Task HoldNextAcknowledgements(Task release, int count = 1) => EnqueueHolds(_acknowledgementHolds, release, count);
+
+    /// <summary>Queues <paramref name="count"/> holds that wait for <paramref name="release"/>; the task completes when the first one is reached.</summary>
+    private Task EnqueueHolds(Queue<Func<CancellationToken, Task>> holds, Task release, int count)
     {
         ArgumentNullException.ThrowIfNull(release);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        var stored = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_lock)
         {
             for (var i = 0; i < count; i++)
             {
-                _acknowledgementHolds.Enqueue(() =>
+                holds.Enqueue(cancellationToken =>
                 {
-                    stored.TrySetResult();
-                    return release;
+                    reached.TrySetResult();
+                    return release.WaitAsync(cancellationToken);
                 });
             }
         }
 
-        return stored.Task;
+        return reached.Task;
     }
 
-    private Func<Task>? TakeAcknowledgementHold()
+    private Func<CancellationToken, Task>? TakeAcknowledgementHold()
     {
         lock (_lock)
         {

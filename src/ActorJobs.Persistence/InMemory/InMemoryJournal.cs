@@ -102,7 +102,8 @@ public sealed partial class InMemoryJournal : IJournal, IGroupReplay
 
         if (TakeAcknowledgementHold() is { } hold)
         {
-            await hold().ConfigureAwait(false);
+            // Stored already: the caller must get the real answer, so the hold is not cancellable.
+            await hold(CancellationToken.None).ConfigureAwait(false);
         }
 
         return results;
