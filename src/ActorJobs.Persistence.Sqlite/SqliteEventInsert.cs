@@ -5,7 +5,7 @@ using SQLitePCL;
 
 namespace ActorJobs.Persistence.Sqlite;
 
-/// <summary>The prepared insert of one event, reused for every event of every batch.</summary>
+/// <summary>The prepared inserts of one event and of a new entity's number, reused for every batch.</summary>
 /// <remarks>
 /// It runs on SQLite's own statement API, on the writer connection and inside its transaction, because this is the
 /// hottest statement there is: Microsoft.Data.Sqlite looks every parameter up by name and allocates a reader per
@@ -16,7 +16,7 @@ namespace ActorJobs.Persistence.Sqlite;
 internal sealed class SqliteEventInsert : IDisposable
 {
     // Positions of the parameters in JournalQueries.InsertEvent.
-    private const int PersistenceId = 1;
+    private const int Entity = 1;
     private const int SequenceNr = 2;
     private const int Manifest = 3;
     private const int Payload = 4;
@@ -24,16 +24,16 @@ internal sealed class SqliteEventInsert : IDisposable
     private const int WriterId = 6;
     private const int Tags = 7;
 
-    // SQLITE_CONSTRAINT_UNIQUE: the only unique key of the journal is (persistence_id, sequence_nr).
+    // SQLITE_CONSTRAINT_UNIQUE: the only unique key of journal_entities is its persistence_id.
     private const int UniqueConstraintFailed = 2067;
 
     private readonly SqliteConnection _connection;
     private sqlite3_stmt? _statement;
     private IntPtr _handle;
+    private sqlite3_stmt? _insertEntity;
 
-    // What the statement has bound now, for the parameters that repeat from row to row; the persistence id is
-    // compared by reference, since one write's events share one string and an equal one rebinds the same bytes.
-    private string? _boundPersistenceId;
+    // What the statement has bound now, for the parameters that repeat from row to row.
+    private long _boundEntity;
     private string? _boundManifest;
     private long _boundWrittenAt;
     private string? _boundWriterId;
@@ -43,25 +43,59 @@ internal sealed class SqliteEventInsert : IDisposable
 
     public SqliteEventInsert(SqliteConnection connection) => _connection = connection;
 
+    /// <summary>
+    /// Numbers a new entity inside the transaction open on the connection: <paramref name="entity"/> is its number.
+    /// </summary>
+    /// <param name="persistenceId">The entity.</param>
+    /// <param name="allowTaken">
+    /// When the entity is numbered already (another writer created it), return false instead of throwing; SQLite
+    /// undoes only this statement, so the caller decides what becomes of the transaction.
+    /// </param>
+    /// <param name="entity">The new number, or 0 when not inserted.</param>
+    /// <returns>True when inserted.</returns>
+    public bool TryInsertEntity(string persistenceId, bool allowTaken, out long entity)
+    {
+        var statement = _insertEntity ??= PrepareEntityInsert();
+        try
+        {
+            Check(_text.Bind(statement, 1, persistenceId));
+            var rc = raw.sqlite3_step(statement);
+            if (rc == raw.SQLITE_DONE)
+            {
+                entity = raw.sqlite3_last_insert_rowid(_connection.Handle);
+                return true;
+            }
+
+            entity = 0;
+            if (allowTaken && raw.sqlite3_extended_errcode(_connection.Handle) == UniqueConstraintFailed)
+            {
+                return false;
+            }
+
+            Check(rc);
+            return false;
+        }
+        finally
+        {
+            raw.sqlite3_reset(statement);
+        }
+    }
+
     /// <summary>Inserts one event of <paramref name="write"/> inside the transaction open on the connection.</summary>
+    /// <param name="entity">The number of the write's entity.</param>
     /// <param name="write">The write the event belongs to.</param>
     /// <param name="e">The event.</param>
     /// <param name="writtenAtMicroseconds">The batch's time.</param>
-    /// <param name="allowTaken">
-    /// When its number is taken already (the journal's unique key), return false instead of throwing; SQLite undoes
-    /// only this statement, so the caller decides what becomes of the transaction.
-    /// </param>
-    /// <returns>True when inserted.</returns>
-    public bool Execute(AtomicWrite write, SerializedEvent e, long writtenAtMicroseconds, bool allowTaken = false)
+    public void Execute(long entity, AtomicWrite write, SerializedEvent e, long writtenAtMicroseconds)
     {
         var statement = _statement is null ? Prepare() : _handle;
         try
         {
             // A value equal to the one bound for the previous row is left bound: sqlite3_reset keeps bindings.
-            if (!ReferenceEquals(write.PersistenceId, _boundPersistenceId))
+            if (entity != _boundEntity)
             {
-                BindText(statement, PersistenceId, write.PersistenceId);
-                _boundPersistenceId = write.PersistenceId;
+                Check(SqliteStatementCalls.BindInt64(statement, Entity, entity));
+                _boundEntity = entity;
             }
 
             Check(SqliteStatementCalls.BindInt64(statement, SequenceNr, e.SequenceNr));
@@ -97,18 +131,10 @@ internal sealed class SqliteEventInsert : IDisposable
             }
 
             var rc = SqliteStatementCalls.Step(statement);
-            if (rc == raw.SQLITE_DONE)
+            if (rc != raw.SQLITE_DONE)
             {
-                return true;
+                Check(rc);
             }
-
-            if (allowTaken && raw.sqlite3_extended_errcode(_connection.Handle) == UniqueConstraintFailed)
-            {
-                return false;
-            }
-
-            Check(rc);
-            return false;
         }
         catch
         {
@@ -125,6 +151,8 @@ internal sealed class SqliteEventInsert : IDisposable
 
     public void Dispose()
     {
+        _insertEntity?.Dispose();
+        _insertEntity = null;
         if (_statement is { } statement)
         {
             _statement = null;
@@ -138,7 +166,7 @@ internal sealed class SqliteEventInsert : IDisposable
     {
         Check(raw.sqlite3_prepare_v2(_connection.Handle, JournalQueries.InsertEvent, out var statement));
         if (raw.sqlite3_bind_parameter_count(statement) != Tags
-            || raw.sqlite3_bind_parameter_index(statement, "$persistence_id") != PersistenceId
+            || raw.sqlite3_bind_parameter_index(statement, "$entity") != Entity
             || raw.sqlite3_bind_parameter_index(statement, "$tags") != Tags)
         {
             statement.Dispose();
@@ -154,9 +182,16 @@ internal sealed class SqliteEventInsert : IDisposable
         return _handle = statement.DangerousGetHandle();
     }
 
+    // The entity insert runs once per new entity, so it goes through SQLitePCL's handle like the rarer queries.
+    private sqlite3_stmt PrepareEntityInsert()
+    {
+        Check(raw.sqlite3_prepare_v2(_connection.Handle, JournalQueries.InsertEntity, out var statement));
+        return statement;
+    }
+
     private void ForgetBindings()
     {
-        _boundPersistenceId = null;
+        _boundEntity = long.MinValue;
         _boundManifest = null;
         _boundWrittenAt = long.MinValue;
         _boundWriterId = null;

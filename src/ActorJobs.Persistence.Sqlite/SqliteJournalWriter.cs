@@ -11,12 +11,13 @@ namespace ActorJobs.Persistence.Sqlite;
 /// reads cannot change before it commits, and the fence decided on them holds.
 /// </summary>
 /// <remarks>
-/// The writer remembers the highest number of the entities it wrote or read, so a busy entity costs no lookup per
-/// batch. What it remembers is valid only while no other connection has committed: SQLite's <c>data_version</c>
-/// changes exactly then, and the writer checks it under the write lock at the start of every batch and forgets
-/// everything when it moved (another process, or the snapshot store, wrote to the file). An entity it does not
-/// remember whose write starts at 1 is taken to be new without a lookup; the journal's unique key catches the rare
-/// one that is not (see <see cref="TryWrite"/>).
+/// The journal's rows carry each entity's number (<c>journal_entities</c>), which the writer assigns when it first
+/// writes the entity. It remembers the number and highest event number of the entities it wrote or read, so a busy
+/// entity costs no lookup per batch. What it remembers is valid only while no other connection has committed:
+/// SQLite's <c>data_version</c> changes exactly then, and the writer checks it under the write lock at the start of
+/// every batch and forgets everything when it moved (another process, or the snapshot store, wrote to the file). An
+/// entity it does not remember whose write starts at 1 is taken to be new without a lookup; the unique key on the
+/// entities' ids catches the rare one that is not (see <see cref="TryWrite"/>).
 /// </remarks>
 internal sealed class SqliteJournalWriter : IDisposable
 {
@@ -28,14 +29,18 @@ internal sealed class SqliteJournalWriter : IDisposable
     private const int MaxRememberedEntities = 100_000;
 
     private readonly Dictionary<string, long> _rememberedHighest = new(StringComparer.Ordinal);
+
+    // The number of each remembered entity that has one; an entity looked up and not found has a highest number
+    // (0) but no number until its first write commits. Forgotten together with the highest numbers.
+    private readonly Dictionary<string, long> _entityNumbers = new(StringComparer.Ordinal);
     private readonly SqliteCommand _selectDataVersion;
     private long _dataVersion = -1;
 
     // The entities of the current batch taken to be new; kept between batches so a batch allocates no set.
     private readonly HashSet<string> _assumedNew = new(StringComparer.Ordinal);
 
-    private readonly SqliteCommand _selectHighest;
-    private readonly SqliteParameter _highestPersistenceId;
+    private readonly SqliteCommand _selectEntity;
+    private readonly SqliteParameter _entityPersistenceId;
 
     // One row per execution of one prepared statement, its parameters bound by position (see SqliteEventInsert).
     private readonly SqliteEventInsert _insertEvent;
@@ -49,9 +54,9 @@ internal sealed class SqliteJournalWriter : IDisposable
         _selectDataVersion = _connection.CreateCommand();
         _selectDataVersion.CommandText = JournalQueries.SelectDataVersion;
 
-        _selectHighest = _connection.CreateCommand();
-        _selectHighest.CommandText = JournalQueries.SelectHighestSequenceNr;
-        _highestPersistenceId = _selectHighest.Parameters.Add("$persistence_id", SqliteType.Text);
+        _selectEntity = _connection.CreateCommand();
+        _selectEntity.CommandText = JournalQueries.SelectEntity;
+        _entityPersistenceId = _selectEntity.Parameters.Add("$persistence_id", SqliteType.Text);
 
         _insertEvent = new SqliteEventInsert(_connection);
     }
@@ -64,19 +69,19 @@ internal sealed class SqliteJournalWriter : IDisposable
     /// <summary>
     /// Writes the batch in one transaction. Without <paramref name="lookUpNewEntities"/>, an entity the writer does
     /// not remember whose first write of the batch starts at 1 is taken to be new, without a lookup (a submit's fresh
-    /// job, the common case); should it exist after all, its first event breaks the journal's unique key, the
+    /// job, the common case); should it exist after all, numbering it breaks the unique key on the entities' ids, the
     /// transaction is rolled back whole and null returned, so the caller writes the batch again with every lookup.
     /// </summary>
     private IReadOnlyList<AtomicWriteResult>? TryWrite(IReadOnlyList<AtomicWrite> writes, DateTimeOffset timestamp, bool lookUpNewEntities)
     {
         using var transaction = _connection.BeginTransaction(deferred: false);
         _selectDataVersion.Transaction = transaction;
-        _selectHighest.Transaction = transaction;
+        _selectEntity.Transaction = transaction;
 
         var dataVersion = (long)_selectDataVersion.ExecuteScalar()!;
         if (dataVersion != _dataVersion || _rememberedHighest.Count > MaxRememberedEntities)
         {
-            _rememberedHighest.Clear();
+            Forget();
             _dataVersion = dataVersion;
         }
 
@@ -98,17 +103,17 @@ internal sealed class SqliteJournalWriter : IDisposable
                 continue;
             }
 
-            _highestPersistenceId.Value = persistenceId;
-            _rememberedHighest[persistenceId] = _selectHighest.ExecuteScalar() is long found ? found : 0;
+            LookUp(persistenceId);
         }
 
-        // The plan moves the remembered numbers to where the batch leaves them. Should it not commit, they are
-        // wrong: a rolled-back batch forgets them all here, and a failed one disposes the writer and its memory.
+        // The plan moves the remembered numbers to where the batch leaves them, and the inserts number the new
+        // entities. Should the batch not commit, both are wrong: a rolled-back batch forgets them all here, and a
+        // failed one disposes the writer and its memory.
         var plan = AppendPlan.CreateAdvancing(writes, _rememberedHighest);
         if (!Insert(plan, JournalTimestamp.ToUnixMicroseconds(timestamp), assumedNew))
         {
             transaction.Rollback();
-            _rememberedHighest.Clear();
+            Forget();
             return null;
         }
 
@@ -157,7 +162,7 @@ internal sealed class SqliteJournalWriter : IDisposable
     {
         _projectionContext.Dispose();
         _selectDataVersion.Dispose();
-        _selectHighest.Dispose();
+        _selectEntity.Dispose();
         _insertEvent.Dispose();
         _connection.Dispose();
     }
@@ -167,24 +172,56 @@ internal sealed class SqliteJournalWriter : IDisposable
         foreach (var persistenceId in _projectionContext.DeletedEntities)
         {
             _rememberedHighest.Remove(persistenceId);
+            _entityNumbers.Remove(persistenceId);
         }
     }
 
-    /// <summary>Inserts the accepted events; false when an entity taken to be new had its first number taken already.</summary>
+    private void Forget()
+    {
+        _rememberedHighest.Clear();
+        _entityNumbers.Clear();
+    }
+
+    /// <summary>Remembers an entity's stored number and highest event number, or 0 and no number when it has none.</summary>
+    private void LookUp(string persistenceId)
+    {
+        _entityPersistenceId.Value = persistenceId;
+        using var reader = _selectEntity.ExecuteReader();
+        if (!reader.Read())
+        {
+            _rememberedHighest[persistenceId] = 0;
+            return;
+        }
+
+        _entityNumbers[persistenceId] = reader.GetInt64(0);
+        _rememberedHighest[persistenceId] = reader.IsDBNull(1) ? 0 : reader.GetInt64(1);
+    }
+
+    /// <summary>
+    /// Numbers the accepted writes' new entities and inserts their events; false when an entity taken to be new was
+    /// numbered already.
+    /// </summary>
     private bool Insert(AppendPlan plan, long writtenAt, HashSet<string> assumedNew)
     {
         var accepted = plan.AcceptedWrites;
         for (var i = 0; i < accepted.Count; i++)
         {
             var write = accepted[i];
-            var events = write.Events;
-            var allowTaken = assumedNew.Count != 0 && assumedNew.Contains(write.PersistenceId);
-            for (var j = 0; j < events.Count; j++)
+            if (!_entityNumbers.TryGetValue(write.PersistenceId, out var entity))
             {
-                if (!_insertEvent.Execute(write, events[j], writtenAt, allowTaken))
+                var allowTaken = assumedNew.Count != 0 && assumedNew.Contains(write.PersistenceId);
+                if (!_insertEvent.TryInsertEntity(write.PersistenceId, allowTaken, out entity))
                 {
                     return false;
                 }
+
+                _entityNumbers.Add(write.PersistenceId, entity);
+            }
+
+            var events = write.Events;
+            for (var j = 0; j < events.Count; j++)
+            {
+                _insertEvent.Execute(entity, write, events[j], writtenAt);
             }
         }
 

@@ -150,7 +150,8 @@ public sealed class SqliteJobIndexTests : IAsyncLifetime
         Assert.Empty(written);
         Assert.Null(await _file.SqliteIndex.GetAsync(failed.Id));
         Assert.Equal(0, await _file.Journal.ReadHighestSequenceNrAsync(failed.Id));
-        Assert.Empty(_file.Query("SELECT 1 FROM journal WHERE persistence_id = 'job-1'"));
+        Assert.Empty(_file.Query("SELECT 1 FROM journal_entities WHERE persistence_id = 'job-1'"));
+        Assert.Empty(_file.Query("SELECT 1 FROM journal WHERE entity NOT IN (SELECT entity FROM journal_entities)"));
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class SqliteJournalConformanceTests : JournalConformanceTests
         {
             await using var connection = OpenSideConnection();
             await using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE journal SET manifest = $manifest, payload = $payload WHERE persistence_id = $id AND sequence_nr = $seq";
+            command.CommandText = "UPDATE journal SET manifest = $manifest, payload = $payload WHERE entity = (SELECT entity FROM journal_entities WHERE persistence_id = $id) AND sequence_nr = $seq";
             command.Parameters.AddWithValue("$manifest", manifest);
             command.Parameters.AddWithValue("$payload", payload);
             command.Parameters.AddWithValue("$id", persistenceId);

@@ -3,6 +3,7 @@ using ActorJobs.Persistence.Journal;
 using ActorJobs.Persistence.Schema;
 using ActorJobs.Persistence.Sqlite;
 using ActorJobs.Persistence.Sqlite.Projections;
+using ActorJobs.Persistence.Sqlite.Queries;
 using ActorJobs.Persistence.Tests.Support;
 using Microsoft.Data.Sqlite;
 
@@ -25,7 +26,7 @@ public sealed class SqliteJournalTests : IDisposable
         }
 
         Assert.Equal("wal", Query<string>("PRAGMA journal_mode"));
-        Assert.Equal(["journal:1:create journal", "journal:2:create snapshots", "test_job_rows:1:create test job rows"], AppliedSteps());
+        Assert.Equal(["journal:1:create journal", "journal:2:create snapshots", "journal:3:number journal entities", "test_job_rows:1:create test job rows"], AppliedSteps());
     }
 
     [Fact]
@@ -35,13 +36,13 @@ public sealed class SqliteJournalTests : IDisposable
         {
         }
 
-        Assert.Equal(["journal:1:create journal", "journal:2:create snapshots"], AppliedSteps());
+        Assert.Equal(["journal:1:create journal", "journal:2:create snapshots", "journal:3:number journal entities"], AppliedSteps());
 
         using (SqliteJournal.Open(SqliteJournalConformanceTests.SqliteStore.Options(ConnectionString)))
         {
         }
 
-        Assert.Equal(["journal:1:create journal", "journal:2:create snapshots", "test_job_rows:1:create test job rows"], AppliedSteps());
+        Assert.Equal(["journal:1:create journal", "journal:2:create snapshots", "journal:3:number journal entities", "test_job_rows:1:create test job rows"], AppliedSteps());
     }
 
     [Fact]
@@ -54,7 +55,85 @@ public sealed class SqliteJournalTests : IDisposable
             journal.Dispose();
         }
 
-        Assert.Equal(["journal:1:create journal", "journal:2:create snapshots", "test_job_rows:1:create test job rows"], AppliedSteps());
+        Assert.Equal(["journal:1:create journal", "journal:2:create snapshots", "journal:3:number journal entities", "test_job_rows:1:create test job rows"], AppliedSteps());
+    }
+
+    [Fact]
+    public async Task A_file_from_before_entities_were_numbered_is_upgraded_with_every_event_number_and_order_kept()
+    {
+        // The journal as steps 1 and 2 left it: rows keyed by the text id, written in an interleaved order, one
+        // entity deleted up to its highest event (kept as a tombstone), one event tagged.
+        var journalSteps = SchemaMigration.FromEmbeddedResources(typeof(SqliteJournal).Assembly, "ActorJobs.Persistence.Sqlite.Migrations.", "journal");
+        Execute(SchemaQueries.CreateSchemaVersionTable);
+        foreach (var step in journalSteps.Where(step => step.Version <= 2))
+        {
+            Execute(step.Sql);
+            Execute($"INSERT INTO schema_version (module, version, description) VALUES ('journal', {step.Version}, '{step.Description}')");
+        }
+
+        Execute("""
+            INSERT INTO journal (ordering, persistence_id, sequence_nr, manifest, payload, written_at, writer_id, tags, deleted) VALUES
+                (10, 'job-b', 1, 'test.progressed', CAST('{"text":"b1"}' AS BLOB), 1, 'w', NULL, 0),
+                (11, 'job-a', 1, 'test.progressed', CAST('{"text":"a1"}' AS BLOB), 1, 'w', NULL, 0),
+                (12, 'job-c', 1, 'test.progressed', x'', 1, NULL, NULL, 1),
+                (13, 'job-a', 2, 'test.progressed', CAST('{"text":"a2"}' AS BLOB), 2, NULL, '["red"]', 0),
+                (14, 'job-b', 2, 'test.progressed', CAST('{"text":"b2"}' AS BLOB), 2, 'w', NULL, 0)
+            """);
+
+        using var journal = SqliteJournal.Open(new SqlitePersistenceOptions { ConnectionString = ConnectionString });
+
+        Assert.Equal(["journal:1:create journal", "journal:2:create snapshots", "journal:3:number journal entities"], AppliedSteps());
+        Assert.Equal(["a1", "a2"], await TextsAsync(journal, "job-a"));
+        Assert.Equal(["b1", "b2"], await TextsAsync(journal, "job-b"));
+        Assert.Empty(await TextsAsync(journal, "job-c"));
+        Assert.Equal(2, await journal.ReadHighestSequenceNrAsync("job-a"));
+        Assert.Equal(2, await journal.ReadHighestSequenceNrAsync("job-b"));
+        Assert.Equal(1, await journal.ReadHighestSequenceNrAsync("job-c"));
+        var tagged = await journal.ReplayAsync("job-a", 2, 2, 1).SingleAsync();
+        Assert.Equal(["red"], tagged.Tags);
+        Assert.Null(tagged.WriterId);
+
+        // Numbered in the order first written, each row keeping its place in the global order.
+        Assert.Equal("job-b 1,job-a 2,job-c 3", Query<string>("SELECT group_concat(persistence_id || ' ' || entity, ',') FROM (SELECT * FROM journal_entities ORDER BY entity)"));
+        Assert.Equal("10:1,11:2,12:3,13:2,14:1", Query<string>("SELECT group_concat(ordering || ':' || entity, ',') FROM (SELECT * FROM journal ORDER BY ordering)"));
+
+        // The fence holds on the upgraded rows: taken numbers are refused, the tombstone's number too, and histories go on.
+        var results = await journal.WriteAsync([Write("job-a", 2, "taken"), Write("job-c", 1, "taken"), Write("job-a", 3, "a3"), Write("job-c", 2, "c2"), Write("job-d", 1, "d1")]);
+        Assert.Equal([false, false, true, true, true], results.Select(r => r.IsWritten));
+        Assert.Equal(["a1", "a2", "a3"], await TextsAsync(journal, "job-a"));
+        Assert.Equal(["c2"], await TextsAsync(journal, "job-c"));
+        Assert.Equal(4L, Query<long>("SELECT entity FROM journal_entities WHERE persistence_id = 'job-d'"));
+        Assert.True(Query<long>("SELECT MIN(ordering) FROM journal WHERE sequence_nr = 3") > 14);
+    }
+
+    [Fact]
+    public void The_journal_queries_seek_their_keys_and_scan_no_table()
+    {
+        using (SqliteJournal.Open(new SqlitePersistenceOptions { ConnectionString = ConnectionString }))
+        {
+        }
+
+        foreach (var sql in new[] { JournalQueries.SelectEventRange, JournalQueries.SelectHighestSequenceNr, JournalQueries.SelectEntity })
+        {
+            using var connection = OpenSide();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"EXPLAIN QUERY PLAN {sql}";
+            foreach (var name in new[] { "$persistence_id", "$from_sequence_nr", "$to_sequence_nr", "$max" }.Where(sql.Contains))
+            {
+                command.Parameters.AddWithValue(name, name == "$persistence_id" ? "job-1" : 1);
+            }
+
+            using var reader = command.ExecuteReader();
+            var steps = new List<string>();
+            while (reader.Read())
+            {
+                steps.Add(reader.GetString(3));
+            }
+
+            Assert.NotEmpty(steps);
+            Assert.All(steps, step => Assert.DoesNotContain("SCAN", step, StringComparison.Ordinal));
+            Assert.Contains(steps, step => step.Contains("SEARCH journal", StringComparison.Ordinal) || step.Contains("SEARCH j ", StringComparison.Ordinal));
+        }
     }
 
     [Fact]
@@ -67,7 +146,7 @@ public sealed class SqliteJournalTests : IDisposable
         Execute("INSERT INTO schema_version (module, version, description) VALUES ('journal', 7, 'from the future')");
 
         var failure = Assert.Throws<InvalidOperationException>(() => SqliteJournal.Open(new SqlitePersistenceOptions { ConnectionString = ConnectionString }));
-        Assert.Equal("The database's schema for 'journal' is at version 7, newer than this build knows (2). Upgrade ActorJobs before opening it.", failure.Message);
+        Assert.Equal("The database's schema for 'journal' is at version 7, newer than this build knows (3). Upgrade ActorJobs before opening it.", failure.Message);
     }
 
     [Fact]
