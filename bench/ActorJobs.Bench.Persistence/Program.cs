@@ -1,5 +1,6 @@
 // Durable append and recovery throughput of the journal backends through the batching writer.
 //   scripts/with-postgres.sh dotnet run -c Release --project bench/ActorJobs.Bench.Persistence -- [--runs 5] [--recoveries 1] [--max-batch 1000] [--max-recoveries 50] [--backend sqlite|postgresql|all] [--scenario journal|actors|writer|all]
+//       [--allocations]   (samples the actor append's allocations by type and prints the top 20 per event)
 // Scenario "journal": 1,000 writers (one per job) calling the batching writer directly, each appending one event at
 // a time and awaiting its commit; recovery replays and deserializes every entity, two entities at a time per core.
 // Scenario "actors": 1,000 ReceivePersistentActors on an actor system with persistence over the batching writer,
@@ -13,6 +14,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ActorJobs.Actors;
+using ActorJobs.Bench.Jobs;
 using ActorJobs.Bench.Persistence;
 using ActorJobs.Persistence;
 using ActorJobs.Persistence.Journal;
@@ -27,6 +29,7 @@ var maxConcurrentRecoveries = PersistenceSettings.DefaultMaxConcurrentRecoveries
 var backends = new List<string> { "sqlite", "postgresql" };
 var scenarios = new List<string> { "journal", "actors" };
 var groupReplay = "on";
+AllocationSampler? allocations = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -52,8 +55,11 @@ for (var i = 0; i < args.Length; i++)
         case "--scenario":
             scenarios = args[++i] == "all" ? scenarios : [args[i]];
             break;
+        case "--allocations":
+            allocations = new AllocationSampler();
+            break;
         default:
-            Console.Error.WriteLine($"unknown argument '{args[i]}'; use --runs N, --recoveries N (actor recoveries per run), --max-batch EVENTS, --max-recoveries N (actors recovering at once), --backend sqlite|postgresql|all, --group-replay on|off|alternate and --scenario journal|actors|writer|all");
+            Console.Error.WriteLine($"unknown argument '{args[i]}'; use --runs N, --recoveries N (actor recoveries per run), --max-batch EVENTS, --max-recoveries N (actors recovering at once), --backend sqlite|postgresql|all, --group-replay on|off|alternate, --scenario journal|actors|writer|all and --allocations");
             return 2;
     }
 }
@@ -213,6 +219,7 @@ async Task<(Phase Append, List<Phase> Recoveries)> MeasureActorsAsync(BenchStore
     var writerCpuBefore = commits.WriterCpu;
     var cost = PhaseCost.Now(store.ServerPid);
     var stopwatch = Stopwatch.StartNew();
+    allocations?.Start();
     foreach (var job in jobs)
     {
         job.Tell(ProgressingJob.Go.Instance);
@@ -220,6 +227,12 @@ async Task<(Phase Append, List<Phase> Recoveries)> MeasureActorsAsync(BenchStore
 
     await persisted.Done.WaitAsync(TimeSpan.FromMinutes(5));
     stopwatch.Stop();
+    if (allocations is not null)
+    {
+        var events = (double)persisted.Events;
+        Console.WriteLine($"  allocations of the append, sampled, bytes per event by type: {string.Join(", ", allocations.Stop(20).Select(a => string.Create(CultureInfo.InvariantCulture, $"{a.Type} {a.Bytes / events:F0}")))}");
+    }
+
     var append = new Phase(persisted.Events, stopwatch.Elapsed, PhaseCost.Now(store.ServerPid).Since(cost), commits.Commits - commitsBefore, commits.WriterCpu - writerCpuBefore);
     await system.Terminate();
 
