@@ -77,6 +77,26 @@ public sealed class SqliteJournalExecuteWriteTests : IAsyncLifetime
         Assert.Contains("would leave a gap (highest stored is 0, so the next must be 1)", late.RejectionReason);
     }
 
+    [Fact]
+    public async Task An_entity_deleted_and_written_again_from_1_starts_a_new_history()
+    {
+        // Written by this journal, so its writer remembers the entity's number; the delete must make it forget it.
+        Assert.True((await Journal.WriteAsync(Write("job-1", 1, 2))).IsWritten);
+        Assert.True((await Journal.WriteAsync(Write("job-2", 1))).IsWritten);
+        await Journal.ExecuteWriteAsync(context =>
+        {
+            context.DeleteEntity("job-1");
+            return 0;
+        });
+
+        Assert.True((await Journal.WriteAsync([Write("job-1", 1), Write("job-2", 2)]))[0].IsWritten);
+
+        var replayed = await Journal.ReplayAsync("job-1", 1, long.MaxValue, long.MaxValue).ToListAsync();
+        Assert.Equal([1L], replayed.Select(e => e.SequenceNr));
+        Assert.Equal(1, await Journal.ReadHighestSequenceNrAsync("job-1"));
+        Assert.Equal([1L, 2L], (await Journal.ReplayAsync("job-2", 1, long.MaxValue, long.MaxValue).ToListAsync()).Select(e => e.SequenceNr));
+    }
+
     private static AtomicWrite Write(string id, long first, int count = 1) =>
         new(id, [.. Enumerable.Range(0, count).Select(i => new SerializedEvent(first + i, TestEvents.Progressed, JsonSerializer.SerializeToUtf8Bytes(new { i })))]);
 }
