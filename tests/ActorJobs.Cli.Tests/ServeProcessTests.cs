@@ -52,13 +52,16 @@ public sealed class ServeProcessTests : IDisposable
             var output = await WaitUntilHealthyAsync(serve, url);
             Assert.Equal(ExitCodes.Ok, await ExitOfAsync("list", "--url", url, "--api-key", oldKey));
 
+            // Only a reload logged after the hang-up counts: an earlier line with the same text (the key count does not
+            // change) would let the test go on before the signal was handled.
+            var beforeHangUp = output.Mark();
             await File.WriteAllTextAsync(config, KeysJson(newKey));
             using (var hangUp = Process.Start("kill", ["-HUP", serve.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
             {
                 await hangUp.WaitForExitAsync();
             }
 
-            await output.WaitForAsync("API keys reloaded: 1 key(s) in use", TimeSpan.FromSeconds(60));
+            await output.WaitForAsync("API keys reloaded: 1 key(s) in use", TimeSpan.FromSeconds(60), since: beforeHangUp);
             Assert.False(serve.HasExited, "a hang-up reloads; it does not end the node");
             Assert.Equal(ExitCodes.Auth, await ExitOfAsync("list", "--url", url, "--api-key", oldKey));
             Assert.Equal(ExitCodes.Ok, await ExitOfAsync("list", "--url", url, "--api-key", newKey));
@@ -168,13 +171,22 @@ public sealed class ServeProcessTests : IDisposable
             }
         }
 
-        /// <summary>Waits for a line containing <paramref name="text"/> (from now or earlier).</summary>
-        public async Task WaitForAsync(string text, TimeSpan timeout)
+        /// <summary>Where the output is now, for <see cref="WaitForAsync"/> to look only at what comes after.</summary>
+        public int Mark()
+        {
+            lock (_log)
+            {
+                return _log.Length;
+            }
+        }
+
+        /// <summary>Waits for a line containing <paramref name="text"/>, from now or earlier (back to <paramref name="since"/>, a <see cref="Mark"/>).</summary>
+        public async Task WaitForAsync(string text, TimeSpan timeout, int since = 0)
         {
             var seen = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             lock (_log)
             {
-                if (_log.ToString().Contains(text, StringComparison.Ordinal))
+                if (_log.ToString(since, _log.Length - since).Contains(text, StringComparison.Ordinal))
                 {
                     return;
                 }
