@@ -15,7 +15,9 @@ namespace ActorJobs.Jobs.Sqlite;
 /// Here values are bound by position, strings as UTF-8 (<see cref="SqliteUtf8Text"/>), and
 /// the state is the UTF-8 JSON the update's maker wrote (<see cref="JobRowUpdate.StateJson"/>). A job's first write
 /// inserts its row (<see cref="JobIndexQueries.UpsertJob"/>); later ones update it (<see cref="JobIndexQueries.UpdateJob"/>),
-/// which binds fewer values and skips the insert an upsert tries first.
+/// which binds fewer values and skips the insert an upsert tries first. Binds and steps go through the statement's raw
+/// pointer (<see cref="SqliteStatementCalls"/>): through SQLitePCL's handle each of the 18 calls a row makes added and
+/// released a reference (about 2% of a drain's CPU).
 /// </summary>
 internal sealed class SqliteJobRowUpsert : IDisposable
 {
@@ -89,7 +91,7 @@ internal sealed class SqliteJobRowUpsert : IDisposable
     private int Run(Statement statement, JobRowUpdate update)
     {
         var state = update.State;
-        var s = statement.Handle;
+        var s = statement.Pointer;
         try
         {
             Text(statement, 0, state.Id);
@@ -109,13 +111,14 @@ internal sealed class SqliteJobRowUpsert : IDisposable
             Int64(statement, 14, state.Fence);
             Text(statement, 15, state.Resources.Count == 0 ? "[]" : JsonSerializer.Serialize(state.Resources, JobRowJson.Options));
             Int64(statement, 16, state.Version);
-            Check(raw.sqlite3_bind_text(s, statement.Index[17], update.StateJson));
-            return raw.sqlite3_step(s);
+            // Never empty: it is a JSON object, and an empty span would bind NULL (SqliteStatementCalls.BindText).
+            Check(SqliteStatementCalls.BindText(s, statement.Index[17], update.StateJson));
+            return SqliteStatementCalls.Step(s);
         }
         finally
         {
             // Ready for the next row; every value is bound again by the next write.
-            raw.sqlite3_reset(s);
+            SqliteStatementCalls.Reset(s);
         }
     }
 
@@ -123,7 +126,7 @@ internal sealed class SqliteJobRowUpsert : IDisposable
     {
         if (statement.Index[parameter] != 0)
         {
-            Check(raw.sqlite3_bind_int64(statement.Handle, statement.Index[parameter], value));
+            Check(SqliteStatementCalls.BindInt64(statement.Pointer, statement.Index[parameter], value));
         }
     }
 
@@ -135,7 +138,7 @@ internal sealed class SqliteJobRowUpsert : IDisposable
         }
         else if (statement.Index[parameter] != 0)
         {
-            Check(raw.sqlite3_bind_null(statement.Handle, statement.Index[parameter]));
+            Check(SqliteStatementCalls.BindNull(statement.Pointer, statement.Index[parameter]));
         }
     }
 
@@ -143,7 +146,7 @@ internal sealed class SqliteJobRowUpsert : IDisposable
     {
         if (statement.Index[parameter] != 0)
         {
-            Check(_text.Bind(statement.Handle, statement.Index[parameter], value));
+            Check(_text.Bind(statement.Handle, statement.Pointer, statement.Index[parameter], value));
         }
     }
 
@@ -155,7 +158,7 @@ internal sealed class SqliteJobRowUpsert : IDisposable
         }
         else if (statement.Index[parameter] != 0)
         {
-            Check(raw.sqlite3_bind_null(statement.Handle, statement.Index[parameter]));
+            Check(SqliteStatementCalls.BindNull(statement.Pointer, statement.Index[parameter]));
         }
     }
 
@@ -168,11 +171,25 @@ internal sealed class SqliteJobRowUpsert : IDisposable
     }
 
     /// <summary>A prepared statement and, per name of <see cref="ParameterNames"/>, its parameter's position (0: it takes none).</summary>
-    private sealed class Statement(sqlite3_stmt handle, int[] index) : IDisposable
+    private sealed class Statement : IDisposable
     {
-        public sqlite3_stmt Handle { get; } = handle;
+        private Statement(sqlite3_stmt handle, int[] index)
+        {
+            Handle = handle;
+            Index = index;
 
-        public int[] Index { get; } = index;
+            // Held until Dispose, so the raw pointer the rows are bound and stepped on stays valid.
+            var added = false;
+            handle.DangerousAddRef(ref added);
+            Pointer = handle.DangerousGetHandle();
+        }
+
+        public sqlite3_stmt Handle { get; }
+
+        /// <summary>The statement's pointer, for <see cref="SqliteStatementCalls"/>.</summary>
+        public IntPtr Pointer { get; }
+
+        public int[] Index { get; }
 
         public static Statement Prepare(SqliteConnection connection, string name, string sql, Func<string, bool> takes)
         {
@@ -199,6 +216,10 @@ internal sealed class SqliteJobRowUpsert : IDisposable
             return new Statement(handle, index);
         }
 
-        public void Dispose() => Handle.Dispose();
+        public void Dispose()
+        {
+            Handle.DangerousRelease();
+            Handle.Dispose();
+        }
     }
 }
