@@ -192,8 +192,8 @@ public sealed class PostgreSqlClaimTests : IAsyncLifetime
         var claimB = await _nodeB.ClaimAsync("default", 8, "node-b", T0, T0.AddMinutes(5)).WaitAsync(Deadline);
         held.Release();
 
-        Assert.Equal(["job-1", "job-2"], held.Candidates);
         Assert.Equal(["job-3", "job-4", "job-5", "job-6", "job-7", "job-8"], claimB.Select(j => j.Id));
+        Assert.Equal(["job-1", "job-2"], held.Candidates);
         Assert.Equal(["job-1", "job-2"], (await claimC.WaitAsync(Deadline)).Select(j => j.Id));
     }
 
