@@ -18,11 +18,24 @@ public sealed partial class PostgreSqlJobIndex
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<AtomicWriteResult>> ClaimDueAsync(
-        string queue, DateTimeOffset now, int limit, JobClaimDecision decide, CancellationToken cancellationToken = default)
+        string queue, DateTimeOffset now, int limit, int limitWhenResourcesNeeded, JobClaimDecision decide, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(decide);
-        if (limit <= 0)
+        if (limit < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, "A claim's limit is the most jobs it may lock; it cannot be negative.");
+        }
+
+        if (limitWhenResourcesNeeded < limit)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(limitWhenResourcesNeeded),
+                limitWhenResourcesNeeded,
+                $"A claim's limit when resources are needed ({limitWhenResourcesNeeded}) is below its limit ({limit}); it reads further than the limit, never less.");
+        }
+
+        if (limit == 0)
         {
             return [];
         }
@@ -32,7 +45,7 @@ public sealed partial class PostgreSqlJobIndex
             try
             {
                 return await _journal.ExecuteWriteAsync(
-                    (context, token) => ClaimInTransactionAsync(context, queue, now, limit, decide, token), cancellationToken).ConfigureAwait(false);
+                    (context, token) => ClaimInTransactionAsync(context, queue, now, limit, limitWhenResourcesNeeded, decide, token), cancellationToken).ConfigureAwait(false);
             }
             catch (JournalWriteException e) when (attempt < MaxClaimAttempts && IsLostLockWait(e))
             {
@@ -215,25 +228,26 @@ public sealed partial class PostgreSqlJobIndex
     }
 
     private static async Task<IReadOnlyList<AtomicWriteResult>> ClaimInTransactionAsync(
-        PostgreSqlWriteContext context, string queue, DateTimeOffset now, int limit, JobClaimDecision decide, CancellationToken cancellationToken)
+        PostgreSqlWriteContext context,
+        string queue,
+        DateTimeOffset now,
+        int limit,
+        int limitWhenResourcesNeeded,
+        JobClaimDecision decide,
+        CancellationToken cancellationToken)
     {
         // One round trip: under READ COMMITTED each statement takes its own snapshot, so the candidates' read comes after
         // the queue lock and sees any pause committed while the claim waited for it. The lock wait limit is for the
         // append that follows; the candidates' read skips locked rows and never waits for one.
-        var candidates = new List<JobState>();
+        List<JobState> candidates;
         await using (var batch = context.Batch())
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand(JobIndexQueries.LockQueueForClaim) { Parameters = { new NpgsqlParameter<string>("queue", queue) } });
-            var lockDue = new NpgsqlBatchCommand(JobIndexQueries.LockDueForClaim);
-            AddDueParameters(lockDue.Parameters, queue, now, limit);
-            batch.BatchCommands.Add(lockDue);
+            batch.BatchCommands.Add(LockDueForClaim(queue, now, limit));
             batch.BatchCommands.Add(new NpgsqlBatchCommand(JobIndexQueries.LimitClaimLockWaits));
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the lock's one row
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                candidates.Add(JobRowJson.Deserialize(reader.GetString(0)));
-            }
+            candidates = await ReadCandidatesAsync(reader, cancellationToken).ConfigureAwait(false);
         }
 
         if (candidates.Count == 0)
@@ -244,11 +258,21 @@ public sealed partial class PostgreSqlJobIndex
         IReadOnlyList<HeldResource> held = [];
         if (candidates.Any(c => c.Resources.Count > 0))
         {
+            // A full read may hold jobs the claim will pass over for their resources: lock further, in the round trip it
+            // makes anyway. SKIP LOCKED skips only other transactions' locks, so the rows locked already come back first
+            // (unless better jobs came due meanwhile; rows they push out stay locked, unused, until the commit).
+            var readFurther = candidates.Count == limit && limitWhenResourcesNeeded > limit;
+
             // The resource lock waits for other nodes' claims as long as they take, as before the limit was set.
             await using var batch = context.Batch();
             batch.BatchCommands.Add(new NpgsqlBatchCommand(JobIndexQueries.LiftClaimLockWaitLimit));
             batch.BatchCommands.Add(new NpgsqlBatchCommand(JobIndexQueries.LockResourceClaims));
             batch.BatchCommands.Add(new NpgsqlBatchCommand(JobIndexQueries.SelectHeldResources));
+            if (readFurther)
+            {
+                batch.BatchCommands.Add(LockDueForClaim(queue, now, limitWhenResourcesNeeded));
+            }
+
             batch.BatchCommands.Add(new NpgsqlBatchCommand(JobIndexQueries.LimitClaimLockWaits));
             var found = new List<HeldResource>();
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -259,6 +283,11 @@ public sealed partial class PostgreSqlJobIndex
             }
 
             held = found;
+            if (readFurther)
+            {
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                candidates = await ReadCandidatesAsync(reader, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         // Each candidate's row was written with its events and is locked now: its version is the job's highest event
@@ -271,6 +300,24 @@ public sealed partial class PostgreSqlJobIndex
 
         var writes = decide(candidates, held);
         return await context.AppendAsync(writes, highest, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static NpgsqlBatchCommand LockDueForClaim(string queue, DateTimeOffset now, int limit)
+    {
+        var command = new NpgsqlBatchCommand(JobIndexQueries.LockDueForClaim);
+        AddDueParameters(command.Parameters, queue, now, limit);
+        return command;
+    }
+
+    private static async Task<List<JobState>> ReadCandidatesAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var candidates = new List<JobState>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            candidates.Add(JobRowJson.Deserialize(reader.GetString(0)));
+        }
+
+        return candidates;
     }
 
     private static bool IsLostLockWait(JournalWriteException e) =>

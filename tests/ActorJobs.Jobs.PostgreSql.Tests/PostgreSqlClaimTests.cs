@@ -131,7 +131,7 @@ public sealed class PostgreSqlClaimTests : IAsyncLifetime
         var atomic = (IAtomicJobClaims)_nodeA.Index;
 
         // Node A's claim has read its candidates and holds its transaction open.
-        var claimA = Task.Run(() => atomic.ClaimDueAsync("default", T0, 1, (candidates, _) =>
+        var claimA = Task.Run(() => atomic.ClaimDueAsync("default", T0, 1, 1, (candidates, _) =>
         {
             holding.Release();
             Assert.True(release.Wait(Deadline), "the test never released node A's claim");
@@ -160,7 +160,7 @@ public sealed class PostgreSqlClaimTests : IAsyncLifetime
         IReadOnlyList<string> heldByA = [];
 
         // Node A's claim stops after locking its candidates, inside its transaction, until the test lets it go on.
-        var claimA = Task.Run(() => atomic.ClaimDueAsync("default", T0, 2, (candidates, _) =>
+        var claimA = Task.Run(() => atomic.ClaimDueAsync("default", T0, 2, 2, (candidates, _) =>
         {
             heldByA = [.. candidates.Select(c => c.Id)];
             holding.Release();
@@ -179,6 +179,47 @@ public sealed class PostgreSqlClaimTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_claim_of_jobs_that_need_no_resource_locks_only_as_many_as_it_may_take()
+    {
+        await _nodeA.SubmitAsync([.. Enumerable.Range(1, 8).Select(i => Job($"job-{i}", priority: 10 - i))]);
+        var (journal, index) = await _schema.OpenNodeAsync();
+        using var held = new HeldClaimsIndex(index);
+        using var nodeC = new JobStore(journal, held, NewSerializer());
+
+        // Node C's claim of 2 stops with its candidates locked; the other six are free for node B meanwhile.
+        var claimC = Task.Run(() => nodeC.ClaimAsync("default", 2, "node-c", T0, T0.AddMinutes(5)));
+        await held.WaitUntilHoldingAsync();
+        var claimB = await _nodeB.ClaimAsync("default", 8, "node-b", T0, T0.AddMinutes(5)).WaitAsync(Deadline);
+        held.Release();
+
+        Assert.Equal(["job-3", "job-4", "job-5", "job-6", "job-7", "job-8"], claimB.Select(j => j.Id));
+        Assert.Equal(["job-1", "job-2"], held.Candidates);
+        Assert.Equal(["job-1", "job-2"], (await claimC.WaitAsync(Deadline)).Select(j => j.Id));
+    }
+
+    [Fact]
+    public async Task A_claim_whose_candidates_include_a_job_waiting_for_a_held_resource_locks_further_and_takes_the_jobs_after_it()
+    {
+        await _nodeA.SubmitAsync([Job("job-1", priority: 9, resources: ["gpu"])]);
+        Assert.Equal(["job-1"], (await _nodeA.ClaimAsync("default", 1, "node-a", T0, T0.AddMinutes(5))).Select(j => j.Id));
+        await _nodeA.SubmitAsync([Job("job-2", priority: 8, resources: ["gpu"]), Job("job-3", priority: 7), Job("job-4", priority: 6), Job("job-5", priority: 5)]);
+        var (journal, index) = await _schema.OpenNodeAsync();
+        using var held = new HeldClaimsIndex(index);
+        using var nodeC = new JobStore(journal, held, NewSerializer());
+
+        // The first read of 2 locks job-2, which waits for the gpu, and job-3; the read further returns both again (its
+        // own locks are not skipped), so job-3 is not passed over, and job-4 fills the place job-2 cannot take.
+        var claimC = Task.Run(() => nodeC.ClaimAsync("default", 2, "node-c", T0, T0.AddMinutes(5)));
+        await held.WaitUntilHoldingAsync();
+        held.Release();
+
+        Assert.Equal(["job-3", "job-4"], (await claimC.WaitAsync(Deadline)).Select(j => j.Id));
+        Assert.Equal(["job-2", "job-3", "job-4", "job-5"], held.Candidates);
+        Assert.Equal(JobStatus.Waiting, (await _schema.Index.GetAsync("job-2"))!.Status);
+        Assert.Equal(JobStatus.Waiting, (await _schema.Index.GetAsync("job-5"))!.Status);
+    }
+
+    [Fact]
     public async Task A_job_whose_resource_another_node_is_claiming_waits_for_that_claim_and_is_then_passed_over()
     {
         await _nodeA.SubmitAsync([Job("job-1", priority: 9, resources: ["gpu"]), Job("job-2", priority: 8, resources: ["gpu"]), Job("job-3", priority: 1)]);
@@ -186,7 +227,7 @@ public sealed class PostgreSqlClaimTests : IAsyncLifetime
         using var release = new SemaphoreSlim(0);
         var atomicA = (IAtomicJobClaims)_nodeA.Index;
         var decideA = ClaimDecision("node-a", holding, release);
-        var claimA = Task.Run(() => atomicA.ClaimDueAsync("default", T0, 1, decideA));
+        var claimA = Task.Run(() => atomicA.ClaimDueAsync("default", T0, 1, 1, decideA));
         Assert.True(await holding.WaitAsync(Deadline), "node A's claim never reached its decision");
 
         // Node B locks job-2 (job-1 is node A's) and must then wait for node A's claim before it reads held resources.
@@ -209,7 +250,7 @@ public sealed class PostgreSqlClaimTests : IAsyncLifetime
         var serializer = NewSerializer();
 
         // A write decided on version 0 of job-1 (as if read before its submit) must not land; job-2's claim does.
-        var results = await atomic.ClaimDueAsync("default", T0, 5, (candidates, _) =>
+        var results = await atomic.ClaimDueAsync("default", T0, 5, 5, (candidates, _) =>
         [
             .. candidates.Select(job =>
             {
@@ -237,7 +278,7 @@ public sealed class PostgreSqlClaimTests : IAsyncLifetime
         var atomic = (IAtomicJobClaims)_nodeA.Index;
 
         // The claim locks job-1 and, the first time only, stops before appending its claim.
-        var claim = Task.Run(() => atomic.ClaimDueAsync("default", T0, 1, (candidates, _) =>
+        var claim = Task.Run(() => atomic.ClaimDueAsync("default", T0, 1, 1, (candidates, _) =>
         {
             if (Interlocked.Increment(ref attempts) == 1)
             {

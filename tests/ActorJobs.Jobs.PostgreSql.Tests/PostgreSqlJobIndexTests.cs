@@ -264,9 +264,28 @@ public sealed class PostgreSqlJobIndexTests : IAsyncLifetime
     [Fact]
     public async Task A_claim_without_a_decision_is_refused()
     {
-        var failure = await Assert.ThrowsAsync<ArgumentNullException>(() => _schema.PostgreSqlIndex.ClaimDueAsync("default", T0, 5, null!));
+        var failure = await Assert.ThrowsAsync<ArgumentNullException>(() => _schema.PostgreSqlIndex.ClaimDueAsync("default", T0, 5, 5, null!));
 
         Assert.Equal("decide", failure.ParamName);
+    }
+
+    [Fact]
+    public async Task A_claim_with_a_negative_limit_or_a_limit_when_resources_are_needed_below_it_is_refused_by_name()
+    {
+        await _store.SubmitAsync([Job("job-1")]);
+        JobClaimDecision decide = (_, _) => throw new InvalidOperationException("a refused claim decided");
+
+        var negative = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _schema.PostgreSqlIndex.ClaimDueAsync("default", T0, -1, 10, decide));
+        var below = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _schema.PostgreSqlIndex.ClaimDueAsync("default", T0, 5, 4, decide));
+
+        Assert.StartsWith("A claim's limit is the most jobs it may lock; it cannot be negative.", negative.Message);
+        Assert.Equal(("limit", (object?)(-1)), (negative.ParamName, negative.ActualValue));
+        Assert.StartsWith(
+            "A claim's limit when resources are needed (4) is below its limit (5); it reads further than the limit, never less.",
+            below.Message);
+        Assert.Equal(("limitWhenResourcesNeeded", (object?)4), (below.ParamName, below.ActualValue));
+        Assert.Empty(await _schema.PostgreSqlIndex.ClaimDueAsync("default", T0, 0, 0, decide));
+        Assert.Equal(JobStatus.Waiting, (await _schema.Index.GetAsync("job-1"))!.Status);
     }
 
     [Fact]

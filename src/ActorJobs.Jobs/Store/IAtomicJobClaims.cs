@@ -12,21 +12,27 @@ public interface IAtomicJobClaims
 {
     /// <summary>
     /// Locks up to <paramref name="limit"/> claimable jobs of <paramref name="queue"/> due at <paramref name="now"/>, best
-    /// first (the order of <see cref="IJobIndex.SelectDueAsync"/>), skipping jobs another transaction holds; hands them to
-    /// <paramref name="decide"/> with the resources held by owned jobs (read after every other claim of jobs with
-    /// resources has committed, and only when a candidate needs one); appends the writes it returns, fenced on their
-    /// sequence numbers and projected, and commits.
+    /// first (the order of <see cref="IJobIndex.SelectDueAsync"/>), skipping jobs another transaction holds; when it locked
+    /// that many and one of them needs a resource, locks up to <paramref name="limitWhenResourcesNeeded"/> instead, in the
+    /// same transaction (the jobs it locked already among them). Hands the candidates to <paramref name="decide"/> with the
+    /// resources held by owned jobs (read after every other claim of jobs with resources has committed, and only when a
+    /// candidate needs one); appends the writes it returns, fenced on their sequence numbers and projected, and commits.
     /// </summary>
     /// <param name="queue">The queue.</param>
     /// <param name="now">The claim time.</param>
-    /// <param name="limit">The most candidates to lock.</param>
+    /// <param name="limit">The most candidates to lock: as many as the claim may take (none when 0).</param>
+    /// <param name="limitWhenResourcesNeeded">The most candidates to lock when <paramref name="limit"/> were found and one
+    /// needs a resource: room for jobs further down, which a claim may take when it passes over jobs whose resources are
+    /// held or reserved. At least <paramref name="limit"/>.</param>
     /// <param name="decide">Chooses among the candidates and returns the claims' writes; it may run more than once when
     /// the backend retries, and only its last answer counts.</param>
     /// <param name="cancellationToken">Cancels the claim (nothing of it is kept).</param>
     /// <returns>One result per write of <paramref name="decide"/>'s last answer, in its order.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is negative, or
+    /// <paramref name="limitWhenResourcesNeeded"/> is below it.</exception>
     /// <exception cref="JournalWriteException">The store failed; nothing was claimed.</exception>
     Task<IReadOnlyList<AtomicWriteResult>> ClaimDueAsync(
-        string queue, DateTimeOffset now, int limit, JobClaimDecision decide, CancellationToken cancellationToken = default);
+        string queue, DateTimeOffset now, int limit, int limitWhenResourcesNeeded, JobClaimDecision decide, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Decides which of the locked candidates a claim takes, and returns the claims' atomic writes.</summary>

@@ -10,7 +10,7 @@ public sealed partial class JobStore
         IAtomicJobClaims claims, string queue, int max, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
         JobState[] after = [];
-        var results = await claims.ClaimDueAsync(queue, now, max + Math.Min(max, 64) + 8, (candidates, held) =>
+        var results = await claims.ClaimDueAsync(queue, now, max, ReadLimitWhenResourcesNeeded(max), (candidates, held) =>
         {
             var chosen = _reservations.Choose(candidates, held, max, now);
             var writes = new List<AtomicWrite>(chosen.Count);

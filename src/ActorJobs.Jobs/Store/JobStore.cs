@@ -167,7 +167,7 @@ public sealed partial class JobStore : IDisposable
 
             if (candidates.Count == max && NeedsResources(candidates))
             {
-                candidates = await Index.SelectDueAsync(queue, now, max + Math.Min(max, 64) + 8, cancellationToken).ConfigureAwait(false);
+                candidates = await Index.SelectDueAsync(queue, now, ReadLimitWhenResourcesNeeded(max), cancellationToken).ConfigureAwait(false);
             }
 
             IReadOnlyList<HeldResource> held = [];
@@ -301,6 +301,10 @@ public sealed partial class JobStore : IDisposable
 
         toWrite.Sort();
     }
+
+    // Room for the jobs a claim of max may pass over because their resources are held or reserved, so that it still
+    // finds claimable jobs further down.
+    private static int ReadLimitWhenResourcesNeeded(int max) => (int)Math.Min((long)max + Math.Min(max, 64) + 8, int.MaxValue);
 
     private static bool NeedsResources(IReadOnlyList<JobState> candidates)
     {
