@@ -2,6 +2,7 @@ using ActorJobs.Persistence.Journal;
 using ActorJobs.Persistence.Sqlite.Projections;
 using ActorJobs.Persistence.Sqlite.Queries;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace ActorJobs.Persistence.Sqlite;
 
@@ -39,8 +40,10 @@ internal sealed class SqliteJournalWriter : IDisposable
     // The entities of the current batch taken to be new; kept between batches so a batch allocates no set.
     private readonly HashSet<string> _assumedNew = new(StringComparer.Ordinal);
 
-    private readonly SqliteCommand _selectEntity;
-    private readonly SqliteParameter _entityPersistenceId;
+    // Run on SQLite's statement API like the inserts: past MaxRememberedEntities, or after another process wrote,
+    // every entity of a batch is looked up again, so this runs once per job in a large backlog's drain.
+    private sqlite3_stmt? _selectEntity;
+    private readonly SqliteUtf8Text _text = new();
 
     // One row per execution of one prepared statement, its parameters bound by position (see SqliteEventInsert).
     private readonly SqliteEventInsert _insertEvent;
@@ -53,10 +56,6 @@ internal sealed class SqliteJournalWriter : IDisposable
 
         _selectDataVersion = _connection.CreateCommand();
         _selectDataVersion.CommandText = JournalQueries.SelectDataVersion;
-
-        _selectEntity = _connection.CreateCommand();
-        _selectEntity.CommandText = JournalQueries.SelectEntity;
-        _entityPersistenceId = _selectEntity.Parameters.Add("$persistence_id", SqliteType.Text);
 
         _insertEvent = new SqliteEventInsert(_connection);
     }
@@ -76,7 +75,6 @@ internal sealed class SqliteJournalWriter : IDisposable
     {
         using var transaction = _connection.BeginTransaction(deferred: false);
         _selectDataVersion.Transaction = transaction;
-        _selectEntity.Transaction = transaction;
 
         var dataVersion = (long)_selectDataVersion.ExecuteScalar()!;
         if (dataVersion != _dataVersion || _rememberedHighest.Count > MaxRememberedEntities)
@@ -162,7 +160,7 @@ internal sealed class SqliteJournalWriter : IDisposable
     {
         _projectionContext.Dispose();
         _selectDataVersion.Dispose();
-        _selectEntity.Dispose();
+        _selectEntity?.Dispose();
         _insertEvent.Dispose();
         _connection.Dispose();
     }
@@ -185,16 +183,44 @@ internal sealed class SqliteJournalWriter : IDisposable
     /// <summary>Remembers an entity's stored number and highest event number, or 0 and no number when it has none.</summary>
     private void LookUp(string persistenceId)
     {
-        _entityPersistenceId.Value = persistenceId;
-        using var reader = _selectEntity.ExecuteReader();
-        if (!reader.Read())
+        // Prepared on first use, not when the writer opens: the writer's connection creates the schema first.
+        var statement = _selectEntity ??= Prepare(JournalQueries.SelectEntity);
+        try
         {
-            _rememberedHighest[persistenceId] = 0;
-            return;
-        }
+            Check(_text.Bind(statement, 1, persistenceId));
+            var rc = raw.sqlite3_step(statement);
+            if (rc == raw.SQLITE_DONE)
+            {
+                _rememberedHighest[persistenceId] = 0;
+                return;
+            }
 
-        _entityNumbers[persistenceId] = reader.GetInt64(0);
-        _rememberedHighest[persistenceId] = reader.IsDBNull(1) ? 0 : reader.GetInt64(1);
+            if (rc != raw.SQLITE_ROW)
+            {
+                SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+            }
+
+            _entityNumbers[persistenceId] = raw.sqlite3_column_int64(statement, 0);
+            _rememberedHighest[persistenceId] = raw.sqlite3_column_type(statement, 1) == raw.SQLITE_NULL ? 0 : raw.sqlite3_column_int64(statement, 1);
+        }
+        finally
+        {
+            raw.sqlite3_reset(statement);
+        }
+    }
+
+    private sqlite3_stmt Prepare(string sql)
+    {
+        Check(raw.sqlite3_prepare_v2(_connection.Handle, sql, out var statement));
+        return statement;
+    }
+
+    private void Check(int rc)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
+        }
     }
 
     /// <summary>
