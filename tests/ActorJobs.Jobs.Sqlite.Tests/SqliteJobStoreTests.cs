@@ -1,4 +1,5 @@
 using ActorJobs.Jobs.Sqlite.Tests.Support;
+using ActorJobs.Jobs.Conformance;
 using ActorJobs.Jobs.Store;
 using ActorJobs.Persistence.Serialization;
 
@@ -127,56 +128,11 @@ public sealed class SqliteJobStoreTests : IAsyncLifetime
     /// An index whose first batch lookup of idempotency keys sees nothing, as on a node whose lookup ran just before
     /// another node committed the key; later lookups see the store.
     /// </summary>
-    private sealed class StaleKeyLookups(IJobIndex inner) : IJobIndex
+    private sealed class StaleKeyLookups(IJobIndex inner) : ForwardingJobIndex(inner)
     {
         private int _batchLookups;
 
-        public Task<IReadOnlyList<JobState>> FindByIdempotencyKeysAsync(string tenant, IReadOnlyList<string> idempotencyKeys, CancellationToken cancellationToken = default) =>
-            Interlocked.Increment(ref _batchLookups) <= 1 ? Task.FromResult<IReadOnlyList<JobState>>([]) : inner.FindByIdempotencyKeysAsync(tenant, idempotencyKeys, cancellationToken);
-
-        public Task<JobState?> FindByIdempotencyKeyAsync(string tenant, string idempotencyKey, CancellationToken cancellationToken = default) =>
-            inner.FindByIdempotencyKeyAsync(tenant, idempotencyKey, cancellationToken);
-
-        public Task<JobState?> GetAsync(string jobId, CancellationToken cancellationToken = default) => inner.GetAsync(jobId, cancellationToken);
-
-        public Task<IReadOnlyList<JobState>> SelectDueAsync(string queue, DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
-            inner.SelectDueAsync(queue, now, limit, cancellationToken);
-
-        public Task<DateTimeOffset?> NextDueAfterAsync(string queue, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            inner.NextDueAfterAsync(queue, now, cancellationToken);
-
-        public Task<IReadOnlyList<HeldResource>> ReadHeldResourcesAsync(CancellationToken cancellationToken = default) => inner.ReadHeldResourcesAsync(cancellationToken);
-
-        public Task<IReadOnlyList<JobState>> SelectExpiredLeasesAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default) =>
-            inner.SelectExpiredLeasesAsync(now, limit, cancellationToken);
-
-        public Task<LeaseRenewal> RenewLeasesAsync(string owner, IReadOnlyList<JobLease> leases, DateTimeOffset until, CancellationToken cancellationToken = default) =>
-            inner.RenewLeasesAsync(owner, leases, until, cancellationToken);
-
-        public Task RequestOfOwnerAsync(string jobId, OwnerRequest request, CancellationToken cancellationToken = default) =>
-            inner.RequestOfOwnerAsync(jobId, request, cancellationToken);
-
-        public Task<JobPage> ListAsync(JobQuery query, CancellationToken cancellationToken = default) => inner.ListAsync(query, cancellationToken);
-
-        public Task<long> CountAheadAsync(string jobId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            inner.CountAheadAsync(jobId, now, cancellationToken);
-
-        public Task<IReadOnlyList<StatusCount>> CountByStatusAsync(string? tenant, CancellationToken cancellationToken = default) =>
-            inner.CountByStatusAsync(tenant, cancellationToken);
-
-        public Task AppendLogsAsync(IReadOnlyList<JobLogLine> lines, CancellationToken cancellationToken = default) => inner.AppendLogsAsync(lines, cancellationToken);
-
-        public Task<IReadOnlyList<JobLogLine>> ReadLogsAsync(string jobId, long afterNumber, int max, CancellationToken cancellationToken = default) =>
-            inner.ReadLogsAsync(jobId, afterNumber, max, cancellationToken);
-
-        public Task<bool> DeleteFinalAsync(string jobId, CancellationToken cancellationToken = default) => inner.DeleteFinalAsync(jobId, cancellationToken);
-
-        public Task<int> PurgeFinishedBeforeAsync(DateTimeOffset cutoff, int max, CancellationToken cancellationToken = default) =>
-            inner.PurgeFinishedBeforeAsync(cutoff, max, cancellationToken);
-
-        public Task SetQueuePausedAsync(string queue, bool paused, CancellationToken cancellationToken = default) =>
-            inner.SetQueuePausedAsync(queue, paused, cancellationToken);
-
-        public Task<IReadOnlySet<string>> ReadPausedQueuesAsync(CancellationToken cancellationToken = default) => inner.ReadPausedQueuesAsync(cancellationToken);
+        public override Task<IReadOnlyList<JobState>> FindByIdempotencyKeysAsync(string tenant, IReadOnlyList<string> idempotencyKeys, CancellationToken cancellationToken = default) =>
+            Interlocked.Increment(ref _batchLookups) <= 1 ? Task.FromResult<IReadOnlyList<JobState>>([]) : Inner.FindByIdempotencyKeysAsync(tenant, idempotencyKeys, cancellationToken);
     }
 }
