@@ -15,7 +15,7 @@ public sealed class InMemoryJobIndex : IJobIndex
     private readonly Dictionary<string, List<JobLogLine>> _logs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _paused = new(StringComparer.Ordinal);
     private long _nextOrdinal;
-    private ClaimHold? _nextClaimHold;
+    private (string Queue, ClaimHold Hold)? _nextClaimHold;
 
     /// <summary>Creates the index and registers its projection on <paramref name="journal"/>.</summary>
     public InMemoryJobIndex(InMemoryJournal journal)
@@ -65,14 +65,16 @@ public sealed class InMemoryJobIndex : IJobIndex
 
     /// <summary>
     /// For tests of races with a claim in flight: the next <see cref="SelectDueAsync"/> (the read a claim starts with)
-    /// waits until the returned hold is released, then reads.
+    /// on <paramref name="queue"/> waits until the returned hold is released, then reads. Claims on other queues, such
+    /// as their first claims at startup, go on unheld.
     /// </summary>
-    public ClaimHold HoldNextClaim()
+    public ClaimHold HoldNextClaim(string queue)
     {
+        ArgumentException.ThrowIfNullOrEmpty(queue);
         var hold = new ClaimHold();
         lock (_lock)
         {
-            _nextClaimHold = hold;
+            _nextClaimHold = (queue, hold);
         }
 
         return hold;
@@ -81,11 +83,14 @@ public sealed class InMemoryJobIndex : IJobIndex
     /// <inheritdoc />
     public Task<IReadOnlyList<JobState>> SelectDueAsync(string queue, DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
     {
-        ClaimHold? hold;
+        ClaimHold? hold = null;
         lock (_lock)
         {
-            hold = _nextClaimHold;
-            _nextClaimHold = null;
+            if (_nextClaimHold is { } next && string.Equals(next.Queue, queue, StringComparison.Ordinal))
+            {
+                hold = next.Hold;
+                _nextClaimHold = null;
+            }
         }
 
         return hold is null ? Task.FromResult(SelectDue(queue, now, limit)) : SelectDueAfterAsync(hold, queue, now, limit);

@@ -12,7 +12,7 @@ public sealed class QueuePauseRaceTests(ITestOutputHelper output) : EngineTestKi
     public async Task A_pause_is_acknowledged_only_after_the_claim_in_flight_and_then_nothing_starts()
     {
         var index = (InMemoryJobIndex)Engine.Store.Index;
-        var hold = index.HoldNextClaim();
+        var hold = index.HoldNextClaim("work");
         var first = await SubmitAsync("controlled");
         await hold.Entered.WaitAsync(TimeSpan.FromSeconds(10)); // the queue's claim for it is in flight, held
 
