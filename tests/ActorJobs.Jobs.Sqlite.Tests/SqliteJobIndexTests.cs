@@ -36,7 +36,42 @@ public sealed class SqliteJobIndexTests : IAsyncLifetime
         Assert.Collection(
             steps,
             step => Assert.Equal(["job_index", 1L, "create job index"], step),
-            step => Assert.Equal(["job_index", 2L, "drop next due index"], step));
+            step => Assert.Equal(["job_index", 2L, "drop next due index"], step),
+            step => Assert.Equal(["job_index", 3L, "owned index without in list"], step));
+    }
+
+    [Theory]
+    [InlineData(nameof(JobIndexQueries.UpsertJob))]
+    [InlineData(nameof(JobIndexQueries.UpdateJob))]
+    public void A_job_row_write_builds_no_temporary_b_tree(string query)
+    {
+        // Every job transition runs one of these on the single writer. Before migration 3, jobs_owned's condition was an
+        // IN list of four constants, which SQLite tests against a temporary B-tree built and dropped per statement.
+        var sql = (string)typeof(JobIndexQueries).GetField(query)!.GetValue(null)!;
+
+        var program = _file.Query($"EXPLAIN {sql}").Select(step => (string)step[1]!).ToList();
+
+        Assert.Contains("IdxInsert", program); // the program writes the indexes, so it is the one to look at
+        Assert.DoesNotContain("OpenEphemeral", program);
+    }
+
+    [Fact]
+    public async Task A_file_whose_owned_index_tests_an_in_list_is_upgraded_and_its_expired_leases_are_still_found()
+    {
+        await SubmitAsync(Job("job-1"));
+        var claimed = Assert.Single(await _store.ClaimAsync("default", 1, "node-a", T0, T0.AddSeconds(30)));
+        _file.Reopen(); // let go of the writer before the file is set back to version 2
+        _file.Query("DROP INDEX jobs_owned");
+        _file.Query("CREATE INDEX jobs_owned ON jobs (lease_expires_at) WHERE status IN ('running', 'suspending', 'resuming', 'canceling')");
+        _file.Query("DELETE FROM schema_version WHERE module = 'job_index' AND version = 3");
+
+        _file.Reopen();
+        var expired = await _file.SqliteIndex.SelectExpiredLeasesAsync(T0.AddMinutes(1), 10);
+
+        Assert.Equal([claimed.Id], expired.Select(j => j.Id));
+        var definition = (string)Assert.Single(_file.Query("SELECT sql FROM sqlite_master WHERE name = 'jobs_owned'"))[0]!;
+        Assert.DoesNotContain(" IN ", definition, StringComparison.Ordinal);
+        Assert.Equal([3L], _file.Query("SELECT MAX(version) FROM schema_version WHERE module = 'job_index'").Select(row => row[0]));
     }
 
     [Fact]

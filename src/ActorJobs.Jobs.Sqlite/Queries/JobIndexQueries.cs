@@ -8,7 +8,10 @@ internal static class JobIndexQueries
 {
     // Kept in step with JobStatuses.IsClaimable / IsOwned / IsFinal; the conformance tests project every status.
     private const string Claimable = "('waiting', 'retrying')";
-    private const string Owned = "('running', 'suspending', 'resuming', 'canceling')";
+
+    // jobs_owned's condition, word for word (migration 3). Spelled as comparisons, not "IN (...)": SQLite tests an IN
+    // list of more than two constants against a temporary B-tree built per statement, and every row write tests it.
+    private const string OwnedCondition = "(status = 'running' OR status = 'suspending' OR status = 'resuming' OR status = 'canceling')";
     private const string Final = "('completed', 'failed', 'canceled', 'timeout', 'skipped', 'dead-lettered')";
 
     /// <summary>
@@ -111,14 +114,14 @@ internal static class JobIndexQueries
     public const string SelectHeldResources =
         $"""
         SELECT held.value, jobs.id FROM jobs INDEXED BY jobs_owned, json_each(jobs.resources) AS held
-        WHERE jobs.status IN {Owned}
+        WHERE {OwnedCondition}
         """;
 
     /// <summary>Owned jobs whose lease ended, longest expired first.</summary>
     public const string SelectExpiredLeases =
         $"""
         SELECT state FROM jobs INDEXED BY jobs_owned
-        WHERE status IN {Owned} AND lease_expires_at < $now
+        WHERE {OwnedCondition} AND lease_expires_at < $now
         ORDER BY lease_expires_at, ordinal
         LIMIT $limit
         """;
@@ -130,7 +133,7 @@ internal static class JobIndexQueries
     public const string SelectHeldLeaseRequests =
         $"""
         SELECT owner_requests FROM jobs
-        WHERE id = $id AND status IN {Owned} AND lease_owner = $owner AND fence = $fence
+        WHERE id = $id AND {OwnedCondition} AND lease_owner = $owner AND fence = $fence
         """;
 
     /// <summary>Extends a held lease and takes the requests (read just before, in the same transaction).</summary>
