@@ -203,12 +203,19 @@ internal static class JobIndexQueries
         GROUP BY queue, status
         """;
 
-    /// <summary>Appends one line to a job's log under the next number; nothing when the job does not exist.</summary>
+    /// <summary>
+    /// Appends one line to a job's log under the next number; nothing when the job does not exist. One row of VALUES,
+    /// not INSERT ... SELECT: a SELECT that reads job_logs while inserting into it makes SQLite copy its result through
+    /// a temporary B-tree, built and dropped for every line. A job that does not exist gives a NULL job_id, which the
+    /// NOT NULL constraint refuses and OR IGNORE skips; no other constraint can fail, since the number is one past the
+    /// job's highest, read in the same statement on the single writer.
+    /// </summary>
     public const string AppendLogLine =
         """
-        INSERT INTO job_logs (job_id, number, attempt, at, level, message)
-        SELECT $job_id, COALESCE((SELECT MAX(number) FROM job_logs WHERE job_id = $job_id), 0) + 1, $attempt, $at, $level, $message
-        WHERE EXISTS (SELECT 1 FROM jobs WHERE id = $job_id)
+        INSERT OR IGNORE INTO job_logs (job_id, number, attempt, at, level, message)
+        VALUES ((SELECT id FROM jobs WHERE id = $job_id),
+                COALESCE((SELECT MAX(number) FROM job_logs WHERE job_id = $job_id), 0) + 1,
+                $attempt, $at, $level, $message)
         """;
 
     /// <summary>A job's log lines after a number, in order.</summary>
