@@ -71,6 +71,19 @@ public abstract partial class JobIndexConformanceTests
     }
 
     [Fact]
+    public async Task Requests_left_for_the_owner_survive_later_writes_while_it_still_owns_the_job()
+    {
+        var claimed = await ClaimAsync(await SubmitAsync(NewJob()));
+        await Index.RequestOfOwnerAsync(claimed.Id, OwnerRequest.Suspend);
+        await DecideAsync(claimed, new ReportProgress { At = T0.AddSeconds(5), Progress = 0.5 });
+
+        var renewal = await Index.RenewLeasesAsync("node-a", [new JobLease(claimed.Id, claimed.Fence)], T0.AddMinutes(5));
+
+        Assert.Equal([(claimed.Id, OwnerRequest.Suspend)], renewal.Requests);
+        Assert.Empty(renewal.Lost);
+    }
+
+    [Fact]
     public async Task A_taken_idempotency_key_fails_the_whole_batch_and_writes_nothing()
     {
         var holder = await SubmitAsync(NewJob(key: "order-42"));

@@ -210,6 +210,55 @@ public sealed class PostgreSqlJobIndexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_of_a_first_write_a_later_write_and_a_later_write_without_a_row_writes_every_row()
+    {
+        var serializer = NewSerializer();
+        var existing = Assert.Single(await _store.SubmitAsync([Job("job-a")])).State;
+        var fresh = Job("job-b");
+        // job-c's submit is journaled without its row, so its claim (version 2) finds no row to update.
+        var rowless = Job("job-c", key: "order-3", resources: ["gpu"], priority: 7);
+        Assert.True(Assert.Single(await _schema.Journal.WriteAsync([new AtomicWrite("job-c", [serializer.ToSerializedEvent(1, rowless)], [])])).IsWritten);
+        var (existingClaim, existingClaimed) = Claim(existing);
+        var (rowlessClaim, rowlessClaimed) = Claim(JobStateMachine.Apply(null, rowless));
+
+        var results = await _schema.Journal.WriteAsync(
+        [
+            new AtomicWrite("job-a", [serializer.ToSerializedEvent(2, existingClaim)], [new JobRowUpdate(existingClaimed, T0.AddSeconds(30))]),
+            new AtomicWrite("job-b", [serializer.ToSerializedEvent(1, fresh)], [new JobRowUpdate(JobStateMachine.Apply(null, fresh))]),
+            new AtomicWrite("job-c", [serializer.ToSerializedEvent(2, rowlessClaim)], [new JobRowUpdate(rowlessClaimed, T0.AddSeconds(40))]),
+        ]);
+
+        Assert.All(results, r => Assert.True(r.IsWritten, r.RejectionReason));
+        Assert.Equal(
+            [["job-a", "acme", null, "report", "running", 5, 2L, "node-a"], ["job-b", "acme", null, "report", "waiting", 5, 1L, null], ["job-c", "acme", "order-3", "report", "running", 7, 2L, "node-a"]],
+            await _schema.QueryAsync("SELECT id, tenant, idempotency_key, type, status, priority, version, lease_owner FROM jobs ORDER BY id"));
+        Assert.Equal([["gpu"]], await _schema.QueryAsync("SELECT array_to_string(resources, ',') FROM jobs WHERE id = 'job-c'"));
+        Assert.Equal(2, (await _schema.Index.FindByIdempotencyKeyAsync("acme", "order-3"))!.Version);
+        Assert.Equal(["job-a"], (await _schema.Index.SelectExpiredLeasesAsync(T0.AddSeconds(31), 10)).Select(j => j.Id));
+        Assert.Equal(["job-a", "job-c"], (await _schema.Index.SelectExpiredLeasesAsync(T0.AddSeconds(41), 10)).Select(j => j.Id));
+    }
+
+    [Fact]
+    public async Task A_new_job_with_the_key_of_a_job_written_in_the_same_batch_fails_the_batch_and_names_that_job()
+    {
+        var serializer = NewSerializer();
+        var holder = Assert.Single(await _store.SubmitAsync([Job("job-1", key: "order-42")])).State;
+        var (claim, claimed) = Claim(holder);
+        var duplicate = Job("job-2", key: "order-42");
+
+        var failure = await Assert.ThrowsAsync<JournalWriteException>(() => _schema.Journal.WriteAsync(
+        [
+            new AtomicWrite("job-1", [serializer.ToSerializedEvent(2, claim)], [new JobRowUpdate(claimed, T0.AddSeconds(30))]),
+            new AtomicWrite("job-2", [serializer.ToSerializedEvent(1, duplicate)], [new JobRowUpdate(JobStateMachine.Apply(null, duplicate))]),
+        ]));
+
+        Assert.Contains("idempotency key 'order-42' of tenant 'acme' is already used by job job-1", failure.Message);
+        Assert.Equal([["job-1", 1L]], await _schema.QueryAsync("SELECT id, version FROM jobs"));
+        Assert.Equal(1, await _schema.Journal.ReadHighestSequenceNrAsync("job-1"));
+        Assert.Equal(0, await _schema.Journal.ReadHighestSequenceNrAsync("job-2"));
+    }
+
+    [Fact]
     public async Task A_late_write_to_a_deleted_job_fails_as_a_gap_instead_of_bringing_it_back()
     {
         var submitted = Assert.Single(await _store.SubmitAsync([Job("job-1")])).State;
@@ -311,5 +360,11 @@ public sealed class PostgreSqlJobIndexTests : IAsyncLifetime
         var page = await _schema.Index.ListAsync(new JobQuery { Limit = -5, Offset = -5 });
         Assert.Equal((0, 1L), (page.Jobs.Count, page.Total));
         Assert.Empty(await _store.ClaimAsync("default", 0, "node-a", T0, T0.AddSeconds(30)));
+    }
+
+    private static (JobEvent Event, JobState State) Claim(JobState state)
+    {
+        var claim = JobStateMachine.Decide(state, new ClaimJob { At = T0, Owner = "node-a" }).Events[0];
+        return (claim, JobStateMachine.Apply(state, claim));
     }
 }
