@@ -1,3 +1,5 @@
+using ActorJobs.Actors;
+
 namespace ActorJobs.TestKit;
 
 /// <summary>
@@ -13,7 +15,7 @@ namespace ActorJobs.TestKit;
 /// Callbacks run on the thread that calls <see cref="Advance"/>; the kernel's timer callbacks only enqueue a message,
 /// so the actors handle them on their own threads afterwards.
 /// </remarks>
-public sealed class TestScheduler : TimeProvider
+public sealed class TestScheduler : TimeProvider, IDeadlineTimeProvider
 {
     private readonly Lock _lock = new();
     private readonly PriorityQueue<VirtualTimer, (long Due, long Sequence)> _queue = new();
@@ -69,6 +71,19 @@ public sealed class TestScheduler : TimeProvider
         ArgumentNullException.ThrowIfNull(callback);
         var timer = new VirtualTimer(this, callback, state);
         timer.Change(dueTime, period);
+        return timer;
+    }
+
+    /// <summary>
+    /// A one-shot timer due at <paramref name="dueAt"/>, armed against the clock under its lock: an advance on another
+    /// thread cannot fall between reading the time and arming, as it can for a delay worked out from
+    /// <see cref="GetUtcNow"/>. An instant already passed arms it as a zero delay does (it fires on the next advance).
+    /// </summary>
+    public ITimer CreateTimerAt(TimerCallback callback, object? state, DateTimeOffset dueAt)
+    {
+        ArgumentNullException.ThrowIfNull(callback);
+        var timer = new VirtualTimer(this, callback, state);
+        timer.ArmAt(dueAt);
         return timer;
     }
 
@@ -173,6 +188,16 @@ public sealed class TestScheduler : TimeProvider
                 _due = owner._ticks + Math.Max(0, dueTime.Ticks);
                 _armedSequence = owner.Arm(this, _due);
                 return true;
+            }
+        }
+
+        public void ArmAt(DateTimeOffset dueAt)
+        {
+            lock (owner._lock)
+            {
+                _period = -1;
+                _due = owner._ticks + Math.Max(0, (dueAt - owner._now).Ticks);
+                _armedSequence = owner.Arm(this, _due);
             }
         }
 

@@ -1,3 +1,5 @@
+using ActorJobs.TestKit;
+
 namespace ActorJobs.Actors.Tests;
 
 /// <summary>
@@ -177,6 +179,91 @@ public sealed class TimerTests : KernelTest
     }
 
     [Fact]
+    public async Task A_timer_due_at_an_instant_fires_at_that_instant_though_the_clock_moved_after_the_instant_was_chosen()
+    {
+        var probe = CreateProbe();
+        var actor = await Start(probe);
+        var dueAt = Clock.GetUtcNow().AddSeconds(5);
+
+        // The instant was chosen at 0 s; by the time the actor arms it, the clock is at 3 s. A delay worked out at 0 s
+        // (5 s) would fire at 8 s.
+        Clock.Advance(TimeSpan.FromSeconds(3));
+        await Do(actor, new StartAt("k", "at 5 s", dueAt));
+        Clock.Advance(TimeSpan.FromSeconds(2) - TimeSpan.FromTicks(1));
+        await probe.ExpectNoMessageAsync();
+        Clock.Advance(TimeSpan.FromTicks(1));
+        await probe.ExpectAsync("at 5 s");
+        Assert.False(await IsActive(actor, "k"));
+    }
+
+    [Fact]
+    public async Task A_timer_due_at_an_instant_is_armed_at_the_instant_even_when_the_clock_jumps_right_after_any_reading_of_it()
+    {
+        // The race of a delay worked out from a reading: the clock moves (another thread advances virtual time) between
+        // the reading and the arming. This clock makes that happen on every reading while the actor arms the timer.
+        var clock = new JumpyClock(Clock);
+        var system = NewSystem(new ActorSystemSettings { TimeProvider = clock });
+        var probe = CreateProbe(system);
+        var actor = system.ActorOf(Props.Create(() => new TimerOwner(probe.Ref)));
+        await probe.ExpectAsync("started");
+        var dueAt = Clock.GetUtcNow().AddSeconds(5);
+
+        clock.JumpAfterEachReading = TimeSpan.FromSeconds(3);
+        await Do(actor, new StartAt("k", "at 5 s", dueAt));
+        clock.JumpAfterEachReading = TimeSpan.Zero;
+        Clock.AdvanceTo(dueAt.AddTicks(-1));
+        Assert.True(await IsActive(actor, "k"));
+        await probe.ExpectNoMessageAsync();
+        Clock.AdvanceTo(dueAt);
+        await probe.ExpectAsync("at 5 s");
+    }
+
+    [Fact]
+    public async Task A_timer_due_at_an_instant_already_passed_fires_on_the_next_tick_of_the_clock_and_a_later_start_replaces_it()
+    {
+        var probe = CreateProbe();
+        var actor = await Start(probe);
+        Clock.Advance(TimeSpan.FromSeconds(10));
+
+        await Do(actor, new StartAt("late", "late", Clock.GetUtcNow().AddSeconds(-4)));
+        Clock.Advance(TimeSpan.Zero);
+        await probe.ExpectAsync("late");
+
+        await Do(actor, new StartAt("k", "first", Clock.GetUtcNow().AddSeconds(1)));
+        await Do(actor, new StartAt("k", "second", Clock.GetUtcNow().AddSeconds(2)));
+        Clock.Advance(TimeSpan.FromSeconds(5));
+        await probe.ExpectAsync("second");
+        await probe.ExpectNoMessageAsync();
+    }
+
+    [Fact]
+    public async Task On_a_clock_whose_timers_wait_at_most_49_days_a_timer_due_in_a_year_waits_in_legs_and_fires_once_at_its_instant()
+    {
+        // As the system clock's timers: a delay past uint.MaxValue - 1 ms throws, and there is no arming at an instant.
+        var clock = new LimitedClock(Clock);
+        var system = NewSystem(new ActorSystemSettings { TimeProvider = clock });
+        var probe = CreateProbe(system);
+        var actor = system.ActorOf(Props.Create(() => new TimerOwner(probe.Ref)));
+        await probe.ExpectAsync("started");
+        var dueAt = Clock.GetUtcNow().AddDays(365);
+
+        await Do(actor, new StartAt("yearly", "a year on", dueAt));
+        for (var day = 30; day < 365; day += 30)
+        {
+            Clock.AdvanceTo(Clock.GetUtcNow().AddDays(30));
+            Assert.True(await IsActive(actor, "yearly")); // handled after any tick the advance queued
+        }
+
+        Clock.AdvanceTo(dueAt.AddTicks(-1));
+        Assert.True(await IsActive(actor, "yearly"));
+        await probe.ExpectNoMessageAsync();
+        Clock.AdvanceTo(dueAt);
+        await probe.ExpectAsync("a year on");
+        Assert.False(await IsActive(actor, "yearly"));
+        Assert.True(clock.LongestDelayAsked <= TimeSpan.FromMilliseconds(uint.MaxValue - 1), $"a timer was asked to wait {clock.LongestDelayAsked}");
+    }
+
+    [Fact]
     public async Task Timer_arguments_out_of_range_are_rejected_with_clear_messages()
     {
         var probe = CreateProbe();
@@ -209,6 +296,76 @@ public sealed class TimerTests : KernelTest
 
     private sealed record StartPeriodic(string Key, string Message, TimeSpan InitialDelay, TimeSpan Interval);
 
+    private sealed record StartAt(string Key, string Message, DateTimeOffset DueAt);
+
+    /// <summary>A virtual clock that moves forward right after each reading of it, while told to.</summary>
+    private sealed class JumpyClock(TestScheduler inner) : TimeProvider, IDeadlineTimeProvider
+    {
+        private long _jumpTicks;
+
+        public TimeSpan JumpAfterEachReading
+        {
+            get => TimeSpan.FromTicks(Interlocked.Read(ref _jumpTicks));
+            set => Interlocked.Exchange(ref _jumpTicks, value.Ticks);
+        }
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            var now = inner.GetUtcNow();
+            inner.Advance(JumpAfterEachReading);
+            return now;
+        }
+
+        public override long GetTimestamp() => inner.GetTimestamp();
+
+        public override long TimestampFrequency => inner.TimestampFrequency;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            inner.CreateTimer(callback, state, dueTime, period);
+
+        public ITimer CreateTimerAt(TimerCallback callback, object? state, DateTimeOffset dueAt) => inner.CreateTimerAt(callback, state, dueAt);
+    }
+
+    /// <summary>A virtual clock that, like the system clock, arms timers only by delay and refuses one over about 49.7 days.</summary>
+    private sealed class LimitedClock(TestScheduler inner) : TimeProvider
+    {
+        private static readonly TimeSpan Longest = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+        private readonly Lock _lock = new();
+        private TimeSpan _longestAsked;
+
+        public TimeSpan LongestDelayAsked
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _longestAsked;
+                }
+            }
+        }
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+
+        public override long GetTimestamp() => inner.GetTimestamp();
+
+        public override long TimestampFrequency => inner.TimestampFrequency;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            if (dueTime > Longest)
+            {
+                throw new ArgumentOutOfRangeException(nameof(dueTime), dueTime, "as System.Threading.Timer: more than uint.MaxValue - 1 ms");
+            }
+
+            lock (_lock)
+            {
+                _longestAsked = dueTime > _longestAsked ? dueTime : _longestAsked;
+            }
+
+            return inner.CreateTimer(callback, state, dueTime, period);
+        }
+    }
+
     private sealed record Cancel(string Key);
 
     private sealed record IsTimerActive(string Key);
@@ -226,6 +383,7 @@ public sealed class TimerTests : KernelTest
             probe.Tell("started", Self);
             Receive<StartSingle>(s => Run(() => Timers.StartSingleTimer(s.Key, s.Message, s.Delay), "StartSingle"));
             Receive<StartPeriodic>(p => Run(() => Timers.StartPeriodicTimer(p.Key, p.Message, p.InitialDelay, p.Interval), "StartPeriodic"));
+            Receive<StartAt>(a => Run(() => Timers.StartSingleTimerAt(a.Key, a.Message, a.DueAt), "StartAt"));
             Receive<Cancel>(c => Run(() => Timers.Cancel(c.Key), "Cancel"));
             Receive<IsTimerActive>(a => Sender.Tell(Timers.IsTimerActive(a.Key), Self));
             ReceiveAsync<HoldThen>(async h =>

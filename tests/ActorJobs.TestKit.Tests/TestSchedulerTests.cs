@@ -9,6 +9,24 @@ public sealed class TestSchedulerTests
     private readonly List<string> _fired = [];
 
     [Fact]
+    public void A_timer_created_at_an_instant_fires_at_that_instant_wherever_the_clock_stands_and_a_passed_one_on_the_next_advance()
+    {
+        var seenAt = new List<DateTimeOffset>();
+        _clock.Advance(TimeSpan.FromSeconds(3));
+        using var timer = _clock.CreateTimerAt(_ => seenAt.Add(_clock.GetUtcNow()), null, Start.AddSeconds(5));
+        using var passed = _clock.CreateTimerAt(_ => seenAt.Add(_clock.GetUtcNow()), null, Start.AddSeconds(1));
+        Assert.Empty(seenAt);
+
+        _clock.Advance(TimeSpan.Zero);
+        Assert.Equal([Start.AddSeconds(3)], seenAt);
+        _clock.Advance(TimeSpan.FromSeconds(2) - TimeSpan.FromTicks(1));
+        Assert.Single(seenAt);
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal([Start.AddSeconds(3), Start.AddSeconds(5)], seenAt);
+        Assert.Equal(0, _clock.PendingTimers);
+    }
+
+    [Fact]
     public void Time_moves_only_when_advanced()
     {
         Assert.Equal(Start, _clock.GetUtcNow());

@@ -17,6 +17,17 @@ public interface ITimerScheduler
     /// <summary>Sends <paramref name="message"/> to the actor once after <paramref name="timeout"/>. Replaces a timer with the same key.</summary>
     void StartSingleTimer(object key, object message, TimeSpan timeout);
 
+    /// <summary>
+    /// Sends <paramref name="message"/> to the actor once when the system's clock reaches <paramref name="dueAt"/>
+    /// (on the next tick of the clock if that instant has passed). Replaces a timer with the same key.
+    /// </summary>
+    /// <remarks>
+    /// Use this, not <see cref="StartSingleTimer"/> with a delay worked out from the clock, for a message due at an
+    /// instant: the clock may move between the reading and the start (a virtual clock jumps), and the timer would then
+    /// fire that much late. A clock that implements <see cref="IDeadlineTimeProvider"/> arms it at the instant itself.
+    /// </remarks>
+    void StartSingleTimerAt(object key, object message, DateTimeOffset dueAt);
+
     /// <summary>Sends <paramref name="message"/> every <paramref name="interval"/>, the first after one interval. Replaces a timer with the same key.</summary>
     void StartPeriodicTimer(object key, object message, TimeSpan interval);
 

@@ -6,12 +6,34 @@ namespace ActorJobs.Actors;
 /// </summary>
 internal sealed class TimerScheduler(ActorCell cell) : ITimerScheduler
 {
+    // The longest a System.Threading.Timer waits (about 49.7 days); an instant further off is reached in legs of this.
+    internal static readonly TimeSpan LongestLeg = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     private readonly Dictionary<object, TimerEntry> _timers = [];
     private int _generation;
 
     public IReadOnlyCollection<object> ActiveTimers => _timers.Keys.ToArray();
 
     public void StartSingleTimer(object key, object message, TimeSpan timeout) => Start(key, message, timeout, null);
+
+    public void StartSingleTimerAt(object key, object message, DateTimeOffset dueAt)
+    {
+        if (cell.System.TimeProvider is IDeadlineTimeProvider)
+        {
+            Start(key, message, TimeSpan.Zero, null, dueAt);
+            return;
+        }
+
+        var delay = dueAt - cell.System.TimeProvider.GetUtcNow();
+        if (delay > LongestLeg)
+        {
+            // Too far for one timer: wait the longest leg, then look at the clock again (see OnTick).
+            Start(key, message, LongestLeg, null, dueAt);
+            return;
+        }
+
+        Start(key, message, delay > TimeSpan.Zero ? delay : TimeSpan.Zero, null);
+    }
 
     public void StartPeriodicTimer(object key, object message, TimeSpan interval) => StartPeriodicTimer(key, message, interval, interval);
 
@@ -54,11 +76,16 @@ internal sealed class TimerScheduler(ActorCell cell) : ITimerScheduler
         {
             _timers.Remove(tick.Key);
             entry.Timer.Dispose();
+            if (entry.DueAt is { } dueAt && cell.System.TimeProvider is not IDeadlineTimeProvider && cell.System.TimeProvider.GetUtcNow() < dueAt)
+            {
+                StartSingleTimerAt(tick.Key, entry.Message, dueAt); // a leg of a long wait has ended: the next leg
+                return null;
+            }
         }
         return entry.Message;
     }
 
-    private void Start(object key, object message, TimeSpan delay, TimeSpan? interval)
+    private void Start(object key, object message, TimeSpan delay, TimeSpan? interval, DateTimeOffset? dueAt = null)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(message);
@@ -70,19 +97,19 @@ internal sealed class TimerScheduler(ActorCell cell) : ITimerScheduler
         var generation = ++_generation;
         var tick = new TimerTick(key, generation, this);
         InternalActorRef self = cell.Self; // the callback unboxes (InternalActorRef, TimerTick): the boxed tuple must have exactly that type
-        var timer = cell.System.TimeProvider.CreateTimer(
-            static state =>
-            {
-                var (target, message) = ((InternalActorRef, TimerTick))state!;
-                target.Tell(message, ActorRefs.NoSender);
-            },
-            (self, tick),
-            delay,
-            interval ?? Timeout.InfiniteTimeSpan);
-        _timers[key] = new TimerEntry(message, generation, interval is not null, timer);
+        TimerCallback send = static state =>
+        {
+            var (target, message) = ((InternalActorRef, TimerTick))state!;
+            target.Tell(message, ActorRefs.NoSender);
+        };
+        var clock = cell.System.TimeProvider;
+        var timer = dueAt is { } at && clock is IDeadlineTimeProvider deadlines
+            ? deadlines.CreateTimerAt(send, (self, tick), at)
+            : clock.CreateTimer(send, (self, tick), delay, interval ?? Timeout.InfiniteTimeSpan);
+        _timers[key] = new TimerEntry(message, generation, interval is not null, timer, dueAt);
     }
 
-    private sealed record TimerEntry(object Message, int Generation, bool Periodic, ITimer Timer);
+    private sealed record TimerEntry(object Message, int Generation, bool Periodic, ITimer Timer, DateTimeOffset? DueAt);
 }
 
 /// <summary>The message a timer puts in the actor's queue; the cell unwraps it into the user's message if still current.</summary>

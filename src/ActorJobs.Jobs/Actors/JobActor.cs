@@ -242,7 +242,7 @@ internal sealed partial class JobActor : ReceivePersistentActor, IWithTimers
         }
         else if (!Timers.IsTimerActive(ProgressTimer))
         {
-            Timers.StartSingleTimer(ProgressTimer, FlushProgress.Instance, due - now);
+            Timers.StartSingleTimerAt(ProgressTimer, FlushProgress.Instance, due);
         }
     }
 

@@ -240,10 +240,12 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
         _dueTimerAt = at;
         if (delay > MaxDueDelay)
         {
-            delay = MaxDueDelay;
+            Timers.StartSingleTimer(DueTimer, new JobsAvailable(_name), MaxDueDelay);
+            return;
         }
 
-        Timers.StartSingleTimer(DueTimer, new JobsAvailable(_name), delay);
+        // At the instant, not after the delay just worked out: the clock may have moved since it was read.
+        Timers.StartSingleTimerAt(DueTimer, new JobsAvailable(_name), at);
     }
 
     private void OnWorkerFreed(WorkerFreed freed)

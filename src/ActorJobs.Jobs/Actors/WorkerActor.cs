@@ -114,7 +114,7 @@ internal sealed partial class WorkerActor : ReceiveActor, IWithTimers
         }
 
         _timeoutDueAt = deadline;
-        Timers.StartSingleTimer(TimeoutTimer, TimeoutDue.Instance, deadline - now);
+        Timers.StartSingleTimerAt(TimeoutTimer, TimeoutDue.Instance, deadline);
     }
 
     private void Stop(string jobId, StopReason reason)

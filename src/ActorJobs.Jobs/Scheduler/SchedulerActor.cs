@@ -369,7 +369,7 @@ internal sealed partial class SchedulerActor : ReceivePersistentActor, IWithTime
             return;
         }
 
-        Timers.StartSingleTimer(WakeTimer, Wake.Instance, delay);
+        Timers.StartSingleTimerAt(WakeTimer, Wake.Instance, at);
     }
 
     private ScheduleInfo Describe(ScheduleRecord schedule, int preview)
