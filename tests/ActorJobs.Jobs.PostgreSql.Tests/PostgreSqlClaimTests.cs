@@ -330,6 +330,29 @@ public sealed class PostgreSqlClaimTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_claim_held_in_one_schema_neither_holds_up_a_pause_nor_a_resource_claim_of_a_queue_of_the_same_name_in_another()
+    {
+        // Advisory locks belong to the database, not the schema: their keys must name the schema.
+        await _nodeA.SubmitAsync([Job("job-1", priority: 9, resources: ["gpu"])]);
+        using var holding = new SemaphoreSlim(0);
+        using var release = new SemaphoreSlim(0);
+        var claimA = Task.Run(() => ((IAtomicJobClaims)_nodeA.Index).ClaimDueAsync("default", T0, 1, 1, ClaimDecision("node-a", holding, release)));
+        Assert.True(await holding.WaitAsync(Deadline), "node A's claim never reached its decision");
+
+        // Node A's claim now holds this schema's queue lock (shared) and resource lock for "default".
+        await using var other = await PostgresJobsSchema.CreateAsync();
+        using var elsewhere = await OpenNodeStoreAsync(other);
+        await elsewhere.SubmitAsync([Job("job-1", priority: 9, resources: ["gpu"])]);
+        var claimed = await elsewhere.ClaimAsync("default", 1, "elsewhere", T0, T0.AddMinutes(5)).WaitAsync(TimeSpan.FromSeconds(10));
+        await elsewhere.Index.SetQueuePausedAsync("default", paused: true).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["job-1"], claimed.Select(j => j.Id));
+        Assert.False(claimA.IsCompleted, "node A's claim ended before it was released");
+        release.Release();
+        Assert.True(Assert.Single(await claimA.WaitAsync(Deadline)).IsWritten);
+    }
+
     private static JobClaimDecision ClaimDecision(string owner, SemaphoreSlim holding, SemaphoreSlim release)
     {
         var serializer = NewSerializer();
@@ -357,7 +380,7 @@ public sealed class PostgreSqlClaimTests : IAsyncLifetime
         while (true)
         {
             var waiting = await _schema.QueryAsync(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 1095397749 AND NOT granted");
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 1095397749 AND objid::int = hashtext(current_schema() || '.default') AND objsubid = 2 AND NOT granted");
             if ((long)waiting[0][0]! > 0)
             {
                 return;
@@ -393,7 +416,7 @@ public sealed class PostgreSqlClaimTests : IAsyncLifetime
         {
             // The resource claims' key (JobIndexQueries.LockResourceClaims) as PostgreSQL shows a 64-bit key: two 32-bit halves.
             var waiting = await _schema.QueryAsync(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 1095397989 AND objid = 1936876389 AND NOT granted");
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = 1095397989 AND objid::int = hashtext(current_schema()) AND objsubid = 2 AND NOT granted");
             if ((long)waiting[0][0]! > 0)
             {
                 return;

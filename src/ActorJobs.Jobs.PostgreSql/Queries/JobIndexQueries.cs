@@ -107,18 +107,21 @@ internal static class JobIndexQueries
     /// Taken by a claim before it reads its candidates, in a statement of its own so that the candidates' read sees
     /// any pause committed while it waited. A pause of the queue on any node takes the same lock exclusively
     /// (<see cref="LockQueueForPause"/>), so it waits for claims already reading and is committed before the next one
-    /// reads: once a pause is acknowledged, no node claims from that queue. The first key is the ASCII of "AJqu".
+    /// reads: once a pause is acknowledged, no node claims from that queue. The first key is the ASCII of "AJqu"; the
+    /// second names the schema too, since advisory locks are the database's: deployments in other schemas of the same
+    /// database have queues of the same names, and must not wait for each other's claims and pauses.
     /// </summary>
-    public const string LockQueueForClaim = "SELECT pg_advisory_xact_lock_shared(1095397749, hashtext(@queue))";
+    public const string LockQueueForClaim = "SELECT pg_advisory_xact_lock_shared(1095397749, hashtext(current_schema() || '.' || @queue))";
 
     /// <summary>A pause's side of <see cref="LockQueueForClaim"/>.</summary>
-    public const string LockQueueForPause = "SELECT pg_advisory_xact_lock(1095397749, hashtext(@name))";
+    public const string LockQueueForPause = "SELECT pg_advisory_xact_lock(1095397749, hashtext(current_schema() || '.' || @name))";
 
     /// <summary>
-    /// Claims of jobs that need resources take turns across nodes: held until the claim commits, so the held
-    /// resources read next include every earlier claim's. The key is the ASCII of "AJresrce" as one 64-bit number.
+    /// Claims of jobs that need resources take turns across this schema's nodes: held until the claim commits, so the
+    /// held resources read next include every earlier claim's. The first key is the ASCII of "AJre"; the second names
+    /// the schema, so deployments in other schemas of the database (with resources of their own) take their own turns.
     /// </summary>
-    public const string LockResourceClaims = "SELECT pg_advisory_xact_lock(4704698540796044133)";
+    public const string LockResourceClaims = "SELECT pg_advisory_xact_lock(1095397989, hashtext(current_schema()))";
 
     /// <summary>
     /// A claim that appends events may find a job's next event being inserted by a writer that then waits for the row
