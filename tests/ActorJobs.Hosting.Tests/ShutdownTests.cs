@@ -79,6 +79,41 @@ public sealed class ShutdownTests : IDisposable
     }
 
     [Fact]
+    public async Task A_watch_gets_every_event_published_before_the_stop_even_those_still_in_its_mailbox_when_the_node_stops()
+    {
+        // Events published just before the stop, as a job finishing in the drain publishes its completion: the watcher
+        // may not have taken them from its mailbox yet when the actor system stops. Fewer than the watch's buffer holds.
+        const int Published = 1000;
+        using var cancel = new CancellationTokenSource(Wait);
+        var host = await TestHost.StartAsync(directory: _directory);
+        var seen = new List<string>();
+        try
+        {
+            await using var events = host.Client.WatchAsync(null, cancel.Token).GetAsyncEnumerator(cancel.Token);
+            var watching = events.MoveNextAsync();
+            var template = (await host.Client.SubmitAsync(new JobSubmission { Type = "noop" }, cancel.Token)).State;
+            Assert.True(await watching);
+            var engine = host.Node.Engine;
+            for (var i = 0; i < Published; i++)
+            {
+                engine.System.EventStream.Publish(new JobLifecycleEvent("job.progress", template with { Id = $"burst-{i:D4}" }));
+            }
+
+            await host.Host.StopAsync(cancel.Token);
+            while (await events.MoveNextAsync())
+            {
+                seen.Add(events.Current.Job.Id);
+            }
+        }
+        finally
+        {
+            host.Host.Dispose();
+        }
+
+        Assert.Equal(Enumerable.Range(0, Published).Select(i => $"burst-{i:D4}"), seen.Where(id => id.StartsWith("burst-", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task A_job_still_running_at_the_drain_deadline_is_released_without_costing_a_retry_and_completes_after_restart_on_the_same_file()
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

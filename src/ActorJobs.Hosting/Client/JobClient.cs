@@ -100,6 +100,7 @@ public sealed class JobClient : IJobClient
             _ => lost.Add());
         var watcher = engine.System.ActorOf(Props.Create(() => new JobWatchActor(filter ?? new JobEventFilter(), channel.Writer)));
         var subscription = engine.Subscribe(watcher);
+        _node.Watchers.TryAdd(watcher, 0);
         Interlocked.Increment(ref _activeWatches);
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _node.Closed);
         try
@@ -121,6 +122,7 @@ public sealed class JobClient : IJobClient
         finally
         {
             subscription.Dispose();
+            _node.Watchers.TryRemove(watcher, out _);
             engine.System.Stop(watcher);
             Interlocked.Decrement(ref _activeWatches);
         }

@@ -24,8 +24,19 @@ internal sealed class JobWatchActor : ReceiveActor
                 events.TryWrite(e);
             }
         });
+
+        // Handled after every event already in the mailbox: they are in the channel once this is answered.
+        Receive<FlushWatch>(_ => Sender.Tell(FlushWatch.Flushed));
     }
 
     /// <summary>The node stopped (or the watch ended): the watcher's enumeration ends instead of waiting forever.</summary>
     protected override void PostStop() => _events.TryComplete();
+}
+
+/// <summary>Asks a watcher to hand over the events in its mailbox (the node does, before its actor system stops).</summary>
+internal sealed record FlushWatch
+{
+    public static readonly FlushWatch Instance = new();
+
+    public static readonly object Flushed = new();
 }

@@ -31,6 +31,9 @@ public sealed partial class ActorJobsNode : IHostedService, IAsyncDisposable
     private JobSchedules? _schedules;
     private ActorJobsSettings? _settings;
     private readonly CancellationTokenSource _closed = new();
+
+    // How long the stop waits for each watch to take the events still in its mailbox.
+    private static readonly TimeSpan WatchFlushTimeout = TimeSpan.FromSeconds(5);
     private bool _stopped;
 
     internal ActorJobsNode(ActorJobsBuilder builder, IConfiguration? configuration, IServiceProvider services, ILoggerFactory? loggerFactory, TimeProvider? clock)
@@ -228,6 +231,7 @@ public sealed partial class ActorJobsNode : IHostedService, IAsyncDisposable
 
         if (_system is not null)
         {
+            await FlushWatchesAsync().ConfigureAwait(false);
             await _system.Terminate().ConfigureAwait(false);
         }
 
@@ -243,6 +247,29 @@ public sealed partial class ActorJobsNode : IHostedService, IAsyncDisposable
         _storage = null;
         _stopped = true;
         await _closed.CancelAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The watchers of <see cref="JobClient.WatchAsync"/> on this node's actor system (their actors).</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<IActorRef, byte> Watchers { get; } = new();
+
+    /// <summary>
+    /// The engine has stopped, so no event is published any more; the last ones (a job finishing in the drain) may
+    /// still be in a watcher's mailbox, which the system's stop would drop. Each watcher takes them first.
+    /// </summary>
+    private async Task FlushWatchesAsync()
+    {
+        var flushes = Watchers.Keys.Select(async watcher =>
+        {
+            try
+            {
+                await watcher.Ask<object>(FlushWatch.Instance, WatchFlushTimeout, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is AskTimeoutException or OperationCanceledException)
+            {
+                // A watcher stopped meanwhile (its watch ended) has nothing to hand over.
+            }
+        });
+        await Task.WhenAll(flushes).ConfigureAwait(false);
     }
 
     private static InvalidOperationException NotRunning() =>
