@@ -64,7 +64,12 @@ public sealed partial class JobEngine
         }
 
         // Log lines are written in batches; the last ones of finished and released jobs must reach the store before it closes.
+        // The writer passes on the attempts' ends it held for their lines before it answers.
         await _runtime.LogWriter.Ask<LogsFlushed>(FlushLogsForDrain.Instance, _runtime.Settings.AskTimeout, CancellationToken.None).ConfigureAwait(false);
+
+        // A worker is free as soon as its attempt ends, before the job's actor has written the end: wait for those
+        // writes, so a job that finished in the drain is final in the store, and published, before the node stops.
+        await _refs.Region.Ask<JobsSettled>(SettleJobs.Instance, _runtime.Settings.AskTimeout, CancellationToken.None).ConfigureAwait(false);
         return outcome;
     }
 

@@ -54,6 +54,7 @@ internal sealed partial class JobActor : ReceivePersistentActor, IWithTimers
         Command<GraceExpired>(_ => Decide(new ConfirmCanceled { At = Now, Forced = true }, replyTo: null));
         Command<FlushProgress>(_ => SaveProgress());
         Command<ReleaseAttempt>(_ => Release());
+        Command<SettleJob>(_ => Sender.Tell(JobSettled.Instance));
         Command<StopJobActor>(_ =>
         {
             if (_attemptRunning)

@@ -50,8 +50,9 @@ internal sealed partial class JobLogWriter : ReceiveActor, IWithTimers
                 Flush();
             }
 
-            AnswerDrainWaiters();
+            // Attempts' ends first: a drain answered before them would let the node stop with them still on the way.
             AnswerWriteWaiters();
+            AnswerDrainWaiters();
         });
         Receive<WriteFailed>(failed =>
         {
@@ -63,8 +64,9 @@ internal sealed partial class JobLogWriter : ReceiveActor, IWithTimers
                 Flush();
             }
 
-            AnswerDrainWaiters();
+            // Attempts' ends first: a drain answered before them would let the node stop with them still on the way.
             AnswerWriteWaiters();
+            AnswerDrainWaiters();
         });
     }
 

@@ -17,6 +17,48 @@ internal sealed partial class JobRegion
 
         Sender.Tell(new RunningJobsReleased(_leases.Count));
     }
+
+    /// <summary>
+    /// Answers once every live job actor has handled what was sent to it before: an attempt's end that reached it, its
+    /// transition persisted and published (a persistent actor takes no command while a write is in flight). A job
+    /// actor being passivated is left out: it stops only when it has nothing in flight.
+    /// </summary>
+    private void Settle()
+    {
+        var replyTo = Sender;
+        var timeout = _runtime.Settings.AskTimeout;
+        var settles = new List<Task<JobSettled>>(_live.Count);
+        foreach (var (id, actor) in _live)
+        {
+            if (!_stopping.Contains(id))
+            {
+                settles.Add(actor.Ask<JobSettled>(SettleJob.Instance, timeout));
+            }
+        }
+
+        Task.WhenAll(settles).PipeTo(replyTo, Self, () => new JobsSettled(settles.Count), cause => new Status.Failure(cause));
+    }
+}
+
+/// <summary>To the region: answer with <see cref="JobsSettled"/> once every live job actor has handled what it was sent so far.</summary>
+internal sealed record SettleJobs
+{
+    public static readonly SettleJobs Instance = new();
+}
+
+/// <summary>The region's answer to <see cref="SettleJobs"/>: how many job actors were asked.</summary>
+internal sealed record JobsSettled(int Count);
+
+/// <summary>To a job actor: answer <see cref="JobSettled"/> (after any write in flight has been persisted and published).</summary>
+internal sealed record SettleJob
+{
+    public static readonly SettleJob Instance = new();
+}
+
+/// <summary>A job actor's answer to <see cref="SettleJob"/>.</summary>
+internal sealed record JobSettled
+{
+    public static readonly JobSettled Instance = new();
 }
 
 /// <summary>To the region: release every running job of this node (graceful shutdown); answered with <see cref="RunningJobsReleased"/>.</summary>

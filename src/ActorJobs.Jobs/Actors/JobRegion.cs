@@ -44,6 +44,7 @@ internal sealed partial class JobRegion : ReceiveActor, IWithTimers
         });
         Receive<RenewLeases>(_ => Renew());
         Receive<ReleaseRunningJobs>(_ => ReleaseRunning());
+        Receive<SettleJobs>(_ => Settle());
         Receive<LeaseRenewal>(OnRenewed);
         Receive<RenewFailed>(failed =>
         {
