@@ -32,11 +32,25 @@ internal sealed partial class JobRegion
         {
             if (!_stopping.Contains(id))
             {
-                settles.Add(actor.Ask<JobSettled>(SettleJob.Instance, timeout));
+                settles.Add(SettleAsync(actor, timeout));
             }
         }
 
         Task.WhenAll(settles).PipeTo(replyTo, Self, () => new JobsSettled(settles.Count), cause => new Status.Failure(cause));
+    }
+
+    private static async Task<JobSettled> SettleAsync(IActorRef actor, TimeSpan timeout)
+    {
+        try
+        {
+            return await actor.Ask<JobSettled>(SettleJob.Instance, timeout).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException)
+        {
+            // It stopped meanwhile (its lease was lost), or its write hangs (the store is down): waiting longer would
+            // hold up the stop and write nothing more. Its lease expires and the rescue decides, as after a crash.
+            return JobSettled.Instance;
+        }
     }
 }
 
