@@ -37,8 +37,14 @@ internal sealed partial class JobActor
     }
 }
 
+/// <summary>
+/// What the region asks of a JobActor while the node stops. One command type for both, so a JobActor registers one
+/// handler for them: each registration is allocated per actor, and a JobActor is made for every job claimed.
+/// </summary>
+internal abstract record JobDrainRequest;
+
 /// <summary>From the region to a JobActor: the node stops; release the running attempt.</summary>
-internal sealed record ReleaseAttempt
+internal sealed record ReleaseAttempt : JobDrainRequest
 {
     public static readonly ReleaseAttempt Instance = new();
 }

@@ -53,8 +53,17 @@ internal sealed partial class JobActor : ReceivePersistentActor, IWithTimers
         });
         Command<GraceExpired>(_ => Decide(new ConfirmCanceled { At = Now, Forced = true }, replyTo: null));
         Command<FlushProgress>(_ => SaveProgress());
-        Command<ReleaseAttempt>(_ => Release());
-        Command<SettleJob>(_ => Sender.Tell(JobSettled.Instance));
+        Command<JobDrainRequest>(request =>
+        {
+            if (request is ReleaseAttempt)
+            {
+                Release();
+            }
+            else
+            {
+                Sender.Tell(JobSettled.Instance); // SettleJob: any write in flight has been persisted by now
+            }
+        });
         Command<StopJobActor>(_ =>
         {
             if (_attemptRunning)

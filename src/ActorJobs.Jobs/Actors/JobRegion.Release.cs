@@ -64,7 +64,7 @@ internal sealed record SettleJobs
 internal sealed record JobsSettled(int Count);
 
 /// <summary>To a job actor: answer <see cref="JobSettled"/> (after any write in flight has been persisted and published).</summary>
-internal sealed record SettleJob
+internal sealed record SettleJob : JobDrainRequest
 {
     public static readonly SettleJob Instance = new();
 }
