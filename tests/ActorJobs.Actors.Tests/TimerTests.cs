@@ -202,10 +202,7 @@ public sealed class TimerTests : KernelTest
         // The race of a delay worked out from a reading: the clock moves (another thread advances virtual time) between
         // the reading and the arming. This clock makes that happen on every reading while the actor arms the timer.
         var clock = new JumpyClock(Clock);
-        var system = NewSystem(new ActorSystemSettings { TimeProvider = clock });
-        var probe = CreateProbe(system);
-        var actor = system.ActorOf(Props.Create(() => new TimerOwner(probe.Ref)));
-        await probe.ExpectAsync("started");
+        var (probe, actor) = await StartOn(clock);
         var dueAt = Clock.GetUtcNow().AddSeconds(5);
 
         clock.JumpAfterEachReading = TimeSpan.FromSeconds(3);
@@ -241,10 +238,7 @@ public sealed class TimerTests : KernelTest
     {
         // As the system clock's timers: a delay past uint.MaxValue - 1 ms throws, and there is no arming at an instant.
         var clock = new LimitedClock(Clock);
-        var system = NewSystem(new ActorSystemSettings { TimeProvider = clock });
-        var probe = CreateProbe(system);
-        var actor = system.ActorOf(Props.Create(() => new TimerOwner(probe.Ref)));
-        await probe.ExpectAsync("started");
+        var (probe, actor) = await StartOn(clock);
         var dueAt = Clock.GetUtcNow().AddDays(365);
 
         await Do(actor, new StartAt("yearly", "a year on", dueAt));
@@ -282,6 +276,16 @@ public sealed class TimerTests : KernelTest
         var actor = Sys.ActorOf(Props.Create(() => new TimerOwner(probe.Ref)));
         await probe.ExpectAsync("started");
         return actor;
+    }
+
+    /// <summary>A timer owner on a system of its own, driven by <paramref name="clock"/> (which wraps <see cref="KernelTest.Clock"/>).</summary>
+    private async Task<(Probe Probe, IActorRef Actor)> StartOn(TimeProvider clock)
+    {
+        var system = NewSystem(new ActorSystemSettings { TimeProvider = clock });
+        var probe = CreateProbe(system);
+        var actor = system.ActorOf(Props.Create(() => new TimerOwner(probe.Ref)));
+        await probe.ExpectAsync("started");
+        return (probe, actor);
     }
 
     /// <summary>Runs a timer command inside the actor and waits until it has been done.</summary>
