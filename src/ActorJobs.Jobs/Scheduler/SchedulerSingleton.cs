@@ -32,8 +32,10 @@ internal sealed class SchedulerSingleton : ReceiveActor, IWithTimers
         Receive<SchedulerStandby>(standby =>
         {
             _status = new SchedulerStatus(false, standby.Holder, standby.Until);
-            var wait = standby.Until - _engine.System.TimeProvider.GetUtcNow();
-            Timers.StartSingleTimer(StartTimer, StartChild.Instance, wait > _settings.RestartDelay ? wait : _settings.RestartDelay);
+            // At the instant the other node's lease ends (at least the restart delay from now): a delay worked out
+            // from this reading would be armed late if the clock moved before the timer started (virtual time).
+            var earliest = _engine.System.TimeProvider.GetUtcNow() + _settings.RestartDelay;
+            Timers.StartSingleTimerAt(StartTimer, StartChild.Instance, standby.Until > earliest ? standby.Until : earliest);
             ReleaseWaiting();
         });
         Receive<Terminated>(terminated =>
