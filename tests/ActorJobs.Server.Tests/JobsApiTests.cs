@@ -38,7 +38,8 @@ public sealed class JobsApiTests(ApiServer server)
     [Fact]
     public async Task A_job_not_before_a_date_years_away_leaves_its_queue_running()
     {
-        // Before QueueActor capped its due timer, a due time beyond ~49 days crashed the queue at every restart.
+        // A due time beyond ~49 days (the longest a Timer waits) once crashed the queue at every restart; the kernel's
+        // timers now wait that long in legs.
         await using var watch = server.Watch();
         await SubmitAsync(new { type = "test.counted", @params = new { count = 1 }, notBefore = "2099-01-01T00:00:00Z" });
         var now = await SubmitAsync(new { type = "test.counted", @params = new { count = 2 } });

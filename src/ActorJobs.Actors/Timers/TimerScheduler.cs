@@ -76,7 +76,7 @@ internal sealed class TimerScheduler(ActorCell cell) : ITimerScheduler
         {
             _timers.Remove(tick.Key);
             entry.Timer.Dispose();
-            if (entry.DueAt is { } dueAt && cell.System.TimeProvider is not IDeadlineTimeProvider && cell.System.TimeProvider.GetUtcNow() < dueAt)
+            if (entry.DueAt is { } dueAt && cell.System.TimeProvider.GetUtcNow() < dueAt)
             {
                 StartSingleTimerAt(tick.Key, entry.Message, dueAt); // a leg of a long wait has ended: the next leg
                 return null;

@@ -13,7 +13,6 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
 {
     private const string PollTimer = "poll";
     private const string DueTimer = "due";
-    private static readonly TimeSpan MaxDueDelay = TimeSpan.FromHours(1);
     private const string RetryTimer = "retry-claim";
 
     private readonly JobRuntime _runtime;
@@ -224,8 +223,7 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
             return;
         }
 
-        var delay = at - Now;
-        if (delay <= TimeSpan.Zero)
+        if (at <= Now)
         {
             // Due already (the look-ahead answered late): claim now. A zero-delay timer would wait for the clock to
             // move, which on virtual time may never happen.
@@ -235,16 +233,9 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
             return;
         }
 
-        // A timer cannot wait longer than about 49 days (it throws, and the queue would crash at every restart); a job
-        // due later than the cap is looked up again when the capped timer fires.
+        // At the instant, not after the delay just worked out: the clock may have moved since it was read. However far
+        // off (past the 49 days a Timer can wait, the kernel waits in legs).
         _dueTimerAt = at;
-        if (delay > MaxDueDelay)
-        {
-            Timers.StartSingleTimer(DueTimer, new JobsAvailable(_name), MaxDueDelay);
-            return;
-        }
-
-        // At the instant, not after the delay just worked out: the clock may have moved since it was read.
         Timers.StartSingleTimerAt(DueTimer, new JobsAvailable(_name), at);
     }
 
