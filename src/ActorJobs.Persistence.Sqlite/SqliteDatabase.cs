@@ -71,7 +71,7 @@ internal sealed class SqliteDatabase
             connection.Open();
             Execute(connection, ConnectionPragmas.BusyTimeout((long)_options.BusyTimeout.TotalMilliseconds));
             Execute(connection, _options.Synchronous == SqliteSynchronousMode.Full ? ConnectionPragmas.SynchronousFull : ConnectionPragmas.SynchronousNormal);
-            Execute(connection, ConnectionPragmas.WriterCacheSize);
+            SizeWriterCache(connection);
             Execute(connection, ConnectionPragmas.WriterAutoCheckpoint);
             if (_options.MaxDatabaseSizeBytes is { } maxBytes)
             {
@@ -89,6 +89,14 @@ internal sealed class SqliteDatabase
             throw;
         }
     }
+
+    /// <summary>
+    /// Sets the writer's page cache to its size in bytes for the file's page size as it is now. SQLite keeps a cache's
+    /// size in pages once worked out, and a page size changed later keeps that count: on a new file the cache was
+    /// sized while the file still had SQLite's default 4 KB pages (7,928 pages for 32 MB), and then held 7,928 pages of
+    /// 16 KB, 124 MB. So the journal sizes it again once the migrations have set the page size.
+    /// </summary>
+    public static void SizeWriterCache(SqliteConnection connection) => Execute(connection, ConnectionPragmas.WriterCacheSize);
 
     /// <summary>Opens a pooled connection for queries.</summary>
     public SqliteConnection OpenReader()

@@ -47,6 +47,7 @@ public sealed class SqliteJournal : IJournal, IDisposable
         {
             writer = new SqliteJournalWriter(database, projections);
             SqliteSchemaMigrator.Migrate(writer.Connection, options.Projections);
+            SqliteDatabase.SizeWriterCache(writer.Connection);
             return new SqliteJournal(database, projections, options.TimeProvider, writer);
         }
         catch (SqliteException e)

@@ -178,6 +178,34 @@ public sealed class SqliteJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task A_new_file_s_writer_keeps_32_MB_of_pages_not_a_page_count_worked_out_before_the_page_size_was_set()
+    {
+        // On a new file the writer's cache was sized while the file still had SQLite's 4 KB pages (7,928 pages), and
+        // kept that count when the migrations set 16 KB pages: 124 MB, whose hash table SQLite scans at commits.
+        using var journal = SqliteJournal.Open(new SqlitePersistenceOptions { ConnectionString = ConnectionString, Synchronous = SqliteSynchronousMode.Normal });
+        const int FillerPages = 4_096; // one 16,000-byte row per 16 KB page: 64 MB, twice the cache
+        await journal.ExecuteWriteAsync(context =>
+        {
+            context.Command("CREATE TABLE filler (b BLOB NOT NULL)").ExecuteNonQuery();
+            var fill = context.Command("WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $rows) INSERT INTO filler (b) SELECT zeroblob(16000) FROM n");
+            fill.Parameters.AddWithValue("$rows", FillerPages);
+            return fill.ExecuteNonQuery();
+        });
+
+        var cacheBytes = await journal.ExecuteWriteAsync(context =>
+        {
+            var read = context.Command("SELECT SUM(length(b)) FROM filler");
+            Assert.Equal(FillerPages * 16_000L, (long)read.ExecuteScalar()!);
+            var status = SQLitePCL.raw.sqlite3_db_status(read.Connection!.Handle, SQLitePCL.raw.SQLITE_DBSTATUS_CACHE_USED, out var used, out _, 0);
+            Assert.Equal(SQLitePCL.raw.SQLITE_OK, status);
+            return used;
+        });
+
+        Assert.Equal(16_384L, Query<long>("PRAGMA page_size"));
+        Assert.InRange(cacheBytes, 24L << 20, 36L << 20);
+    }
+
+    [Fact]
     public async Task Two_journals_on_one_file_are_fenced_like_two_processes()
     {
         using var first = SqliteJournal.Open(new SqlitePersistenceOptions { ConnectionString = ConnectionString });
