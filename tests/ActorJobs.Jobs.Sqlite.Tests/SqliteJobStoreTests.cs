@@ -1,6 +1,7 @@
 using ActorJobs.Jobs.Sqlite.Tests.Support;
 using ActorJobs.Jobs.Conformance;
 using ActorJobs.Jobs.Store;
+using ActorJobs.Persistence.Journal;
 using ActorJobs.Persistence.Serialization;
 
 namespace ActorJobs.Jobs.Sqlite.Tests;
@@ -108,6 +109,22 @@ public sealed class SqliteJobStoreTests : IAsyncLifetime
         Assert.Equal(["job-1"], (await _file.SqliteIndex.SelectDueAsync("default", T0.AddMinutes(1), 10)).Select(j => j.Id));
     }
 
+    [Fact]
+    public async Task A_claim_asks_the_journal_to_write_it_ahead_and_nothing_else_does()
+    {
+        // Workers wait on a claim's commit, so it goes ahead of queued writes (BatchingJournalWriter.WriteAheadAsync).
+        var lanes = new LaneRecordingJournal(_file.SqliteJournal);
+        using var store = new JobStore(lanes, _file.SqliteIndex, _serializer);
+        await store.SubmitAsync([Job("job-1"), Job("job-2")]);
+
+        var claimed = await store.ClaimAsync("default", 2, "node-a", T0, T0.AddSeconds(30));
+        var completed = JobStateMachine.Decide(claimed[0], new CompleteAttempt { At = T0.AddSeconds(1), Result = "{}" });
+        await store.AppendAsync([(claimed[0], [.. completed.Events])], leaseUntil: null);
+
+        Assert.Equal(2, claimed.Count);
+        Assert.Equal(["queued 2", "ahead 2", "queued 1"], lanes.Calls);
+    }
+
     private static JobSubmitted Job(string id, int priority = JobPriority.Normal, string? key = null, IReadOnlyList<string>? resources = null) => new()
     {
         JobId = id,
@@ -134,5 +151,32 @@ public sealed class SqliteJobStoreTests : IAsyncLifetime
 
         public override Task<IReadOnlyList<JobState>> FindByIdempotencyKeysAsync(string tenant, IReadOnlyList<string> idempotencyKeys, CancellationToken cancellationToken = default) =>
             Interlocked.Increment(ref _batchLookups) <= 1 ? Task.FromResult<IReadOnlyList<JobState>>([]) : Inner.FindByIdempotencyKeysAsync(tenant, idempotencyKeys, cancellationToken);
+    }
+
+    /// <summary>Passes writes to the journal, recording which way each call came and how many writes it carried.</summary>
+    private sealed class LaneRecordingJournal(IJournal inner) : IJournal
+    {
+        public List<string> Calls { get; } = [];
+
+        public Task<IReadOnlyList<AtomicWriteResult>> WriteAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default)
+        {
+            Calls.Add($"queued {writes.Count}");
+            return inner.WriteAsync(writes, cancellationToken);
+        }
+
+        public Task<IReadOnlyList<AtomicWriteResult>> WriteAheadAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default)
+        {
+            Calls.Add($"ahead {writes.Count}");
+            return inner.WriteAsync(writes, cancellationToken);
+        }
+
+        public IAsyncEnumerable<StoredEvent> ReplayAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, long max, CancellationToken cancellationToken = default) =>
+            inner.ReplayAsync(persistenceId, fromSequenceNr, toSequenceNr, max, cancellationToken);
+
+        public Task<long> ReadHighestSequenceNrAsync(string persistenceId, CancellationToken cancellationToken = default) =>
+            inner.ReadHighestSequenceNrAsync(persistenceId, cancellationToken);
+
+        public Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default) =>
+            inner.DeleteMessagesToAsync(persistenceId, toSequenceNr, cancellationToken);
     }
 }

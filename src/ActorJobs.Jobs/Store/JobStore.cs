@@ -196,7 +196,8 @@ public sealed partial class JobStore : IDisposable
                 }
             }
 
-            return await AppendAsync(writes, leaseUntil, cancellationToken).ConfigureAwait(false);
+            // Ahead of the writes queued meanwhile: the claimed jobs' workers are idle until it commits.
+            return await AppendAsync(writes, leaseUntil, ahead: true, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -229,8 +230,12 @@ public sealed partial class JobStore : IDisposable
     /// Appends decided events to jobs, each fenced on the version it was decided from; returns the new states of
     /// the writes that were accepted (a write another writer beat is left out).
     /// </summary>
-    public async Task<IReadOnlyList<JobState>> AppendAsync(
-        IReadOnlyList<(JobState Before, JobEvent[] Events)> writes, DateTimeOffset? leaseUntil, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<JobState>> AppendAsync(
+        IReadOnlyList<(JobState Before, JobEvent[] Events)> writes, DateTimeOffset? leaseUntil, CancellationToken cancellationToken = default) =>
+        AppendAsync(writes, leaseUntil, ahead: false, cancellationToken);
+
+    private async Task<IReadOnlyList<JobState>> AppendAsync(
+        IReadOnlyList<(JobState Before, JobEvent[] Events)> writes, DateTimeOffset? leaseUntil, bool ahead, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(writes);
         if (writes.Count == 0)
@@ -255,7 +260,7 @@ public sealed partial class JobStore : IDisposable
             atomicWrites[i] = new AtomicWrite(before.Id, serialized, [new JobRowUpdate(state, leaseUntil)]);
         }
 
-        var results = await _journal.WriteAsync(atomicWrites, cancellationToken).ConfigureAwait(false);
+        var results = await (ahead ? _journal.WriteAheadAsync(atomicWrites, cancellationToken) : _journal.WriteAsync(atomicWrites, cancellationToken)).ConfigureAwait(false);
         var written = new List<JobState>(writes.Count);
         for (var i = 0; i < results.Count; i++)
         {

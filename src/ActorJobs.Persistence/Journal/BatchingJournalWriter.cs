@@ -18,6 +18,10 @@ namespace ActorJobs.Persistence.Journal;
 /// <para>Once a batch has committed, the writer starts the next transaction at once and the callers of the committed
 /// one are told on the thread pool meanwhile, batch after batch in commit order, so telling hundreds of callers does
 /// not hold up the store.</para>
+/// <para>Writes that others wait on (<see cref="WriteAheadAsync"/>: a claim, whose workers are idle until it
+/// commits) go in a transaction of their own ahead of the writes queued before them, so such a write waits for the
+/// transaction in flight and its own, not also for everything that queued meanwhile. The writes queued before it go
+/// next: two such transactions never follow each other while other writes wait.</para>
 /// <para>Cancelling a caller's token removes its writes if the writer has not taken them yet; once taken, the
 /// caller gets the real outcome. Reads and deletes go straight to the backend. The writer does not own the backend:
 /// dispose the writer first (it drains what is pending), then the backend.</para>
@@ -31,6 +35,12 @@ public sealed partial class BatchingJournalWriter : IJournal, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<PendingSubmission> _pending;
     private readonly Task _writerLoop;
+
+    // Only the writer loop touches these: the submissions it has read from the channel and not yet taken, in arrival
+    // order, one queue per lane, and whether its last batch was of writes ahead.
+    private readonly Queue<PendingSubmission> _queued = new();
+    private readonly Queue<PendingSubmission> _queuedAhead = new();
+    private bool _lastWasAhead;
 
     /// <summary>Starts a writer loop in front of <paramref name="store"/>.</summary>
     /// <param name="store">The backend that writes one batch per transaction.</param>
@@ -64,7 +74,19 @@ public sealed partial class BatchingJournalWriter : IJournal, IAsyncDisposable
     /// </summary>
     /// <inheritdoc />
     /// <exception cref="ObjectDisposedException">The writer was disposed.</exception>
-    public Task<IReadOnlyList<AtomicWriteResult>> WriteAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<AtomicWriteResult>> WriteAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default) =>
+        Submit(writes, ahead: false, cancellationToken);
+
+    /// <summary>
+    /// Queues the writes for a transaction of their own, ahead of the writes queued before them (after the transaction
+    /// in flight), and completes once it committed. Writes ahead that queue together share one transaction.
+    /// </summary>
+    /// <inheritdoc />
+    /// <exception cref="ObjectDisposedException">The writer was disposed.</exception>
+    public Task<IReadOnlyList<AtomicWriteResult>> WriteAheadAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default) =>
+        Submit(writes, ahead: true, cancellationToken);
+
+    private Task<IReadOnlyList<AtomicWriteResult>> Submit(IReadOnlyList<AtomicWrite> writes, bool ahead, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(writes);
         if (writes.Count == 0)
@@ -77,7 +99,7 @@ public sealed partial class BatchingJournalWriter : IJournal, IAsyncDisposable
             return Task.FromCanceled<IReadOnlyList<AtomicWriteResult>>(cancellationToken);
         }
 
-        var submission = new PendingSubmission(writes, cancellationToken);
+        var submission = new PendingSubmission(writes, ahead, cancellationToken);
         if (!_pending.Writer.TryWrite(submission))
         {
             submission.Dispose();
@@ -119,9 +141,16 @@ public sealed partial class BatchingJournalWriter : IJournal, IAsyncDisposable
 
         // Waiting here is the only wait: an arrival at an idle writer is taken at once, and whatever arrived while
         // the previous transaction was in flight is already queued when the loop comes back.
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while ((_queued.Count > 0 || _queuedAhead.Count > 0) || await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            var batch = TakeBatch(reader);
+            while (reader.TryRead(out var arrived))
+            {
+                (arrived.Ahead ? _queuedAhead : _queued).Enqueue(arrived);
+            }
+
+            // Writes ahead go first, but not twice in a row while other writes wait.
+            _lastWasAhead = _queuedAhead.Count > 0 && !(_lastWasAhead && _queued.Count > 0);
+            var batch = TakeBatch(_lastWasAhead ? _queuedAhead : _queued);
             if (batch is null)
             {
                 continue;
@@ -136,18 +165,18 @@ public sealed partial class BatchingJournalWriter : IJournal, IAsyncDisposable
         await told.ConfigureAwait(false);
     }
 
-    private List<PendingSubmission>? TakeBatch(ChannelReader<PendingSubmission> reader)
+    private List<PendingSubmission>? TakeBatch(Queue<PendingSubmission> queue)
     {
         List<PendingSubmission>? batch = null;
         var events = 0;
-        while (reader.TryPeek(out var next))
+        while (queue.TryPeek(out var next))
         {
             if (batch is not null && events + next.EventCount > _maxBatchEvents)
             {
                 break;
             }
 
-            reader.TryRead(out _);
+            queue.Dequeue();
             if (next.TryTake())
             {
                 (batch ??= []).Add(next);
@@ -258,10 +287,11 @@ public sealed partial class BatchingJournalWriter : IJournal, IAsyncDisposable
         private readonly CancellationTokenRegistration _cancellation;
         private int _state;
 
-        public PendingSubmission(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken)
+        public PendingSubmission(IReadOnlyList<AtomicWrite> writes, bool ahead, CancellationToken cancellationToken)
             : base(TaskCreationOptions.RunContinuationsAsynchronously)
         {
             Writes = writes;
+            Ahead = ahead;
             for (var i = 0; i < writes.Count; i++)
             {
                 EventCount += writes[i].Events.Count;
@@ -275,6 +305,9 @@ public sealed partial class BatchingJournalWriter : IJournal, IAsyncDisposable
         }
 
         public IReadOnlyList<AtomicWrite> Writes { get; }
+
+        /// <summary>Whether it goes ahead of the writes queued before it.</summary>
+        public bool Ahead { get; }
 
         public int EventCount { get; }
 

@@ -19,6 +19,19 @@ public interface IJournal
     Task<IReadOnlyList<AtomicWriteResult>> WriteAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Writes as <see cref="WriteAsync"/> does, for writes that others wait on (a claim: its workers are idle until it
+    /// commits). A journal that queues writes for group commit may write these in a transaction of their own ahead of
+    /// writes queued before them; a caller that needs two writes in order awaits the first, as every caller does. The
+    /// default is <see cref="WriteAsync"/>, and a journal that wraps another passes the call on.
+    /// </summary>
+    /// <param name="writes">The writes, in order.</param>
+    /// <param name="cancellationToken">Cancels the batch before it commits.</param>
+    /// <returns>One result per write, in the same order, once the batch committed.</returns>
+    /// <exception cref="JournalWriteException">The store failed; no event of the batch is acknowledged.</exception>
+    Task<IReadOnlyList<AtomicWriteResult>> WriteAheadAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default) =>
+        WriteAsync(writes, cancellationToken);
+
+    /// <summary>
     /// Streams an entity's events in sequence order, from <paramref name="fromSequenceNr"/> to
     /// <paramref name="toSequenceNr"/> inclusive, at most <paramref name="max"/> of them. Deleted events are skipped.
     /// </summary>

@@ -180,6 +180,76 @@ public sealed class BatchingJournalWriterTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Writes_ahead_go_in_a_transaction_of_their_own_before_the_writes_queued_before_them()
+    {
+        await using var writer = await HeldWriterAsync(maxBatchEvents: 1000, out var release);
+
+        // Writes ahead carry three events each here, so the recorded batches tell the two lanes apart.
+        var queued = Enumerable.Range(1, 2).Select(i => writer.WriteAsync(Write($"job-{i}", 1))).ToList();
+        var ahead = writer.WriteAheadAsync([Write("claim-1", 1, count: 3)]);
+        var aheadToo = writer.WriteAheadAsync([Write("claim-2", 1, count: 3)]);
+        release.SetResult();
+        var results = await Task.WhenAll(queued);
+        var aheadResults = await Task.WhenAll(ahead, aheadToo);
+
+        Assert.Equal([(1, 1), (2, 6), (2, 2)], _recorder.Batches);
+        Assert.All(results, result => Assert.True(result.IsWritten));
+        Assert.All(aheadResults, result => Assert.True(result[0].IsWritten));
+    }
+
+    [Fact]
+    public async Task Two_transactions_of_writes_ahead_never_follow_each_other_while_other_writes_wait()
+    {
+        await using var writer = await HeldWriterAsync(maxBatchEvents: 1000, out var release);
+        var holdAhead = new TaskCompletionSource();
+        var aheadInFlight = _store.DelayNextWrites(holdAhead.Task);
+
+        var queued = writer.WriteAsync(Write("job-1", 1));
+        var first = writer.WriteAheadAsync([Write("claim-1", 1, count: 3)]);
+        release.SetResult();
+        await aheadInFlight;
+        var second = writer.WriteAheadAsync([Write("claim-2", 1, count: 3)]);
+        holdAhead.SetResult();
+        await Task.WhenAll(queued, first, second);
+
+        Assert.Equal([(1, 1), (1, 3), (1, 1), (1, 3)], _recorder.Batches);
+    }
+
+    [Fact]
+    public async Task A_write_ahead_cancelled_before_it_is_taken_writes_nothing_and_holds_up_nothing()
+    {
+        await using var writer = await HeldWriterAsync(maxBatchEvents: 1000, out var release);
+        using var cancellation = new CancellationTokenSource();
+
+        var cancelled = writer.WriteAheadAsync([Write("claim-1", 1, count: 3)], cancellation.Token);
+        var kept = writer.WriteAsync(Write("job-1", 1));
+        await cancellation.CancelAsync();
+        release.SetResult();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
+        Assert.True((await kept).IsWritten);
+        Assert.Equal([(1, 1), (1, 1)], _recorder.Batches);
+        Assert.Equal(0, await _store.ReadHighestSequenceNrAsync("claim-1"));
+    }
+
+    [Fact]
+    public async Task Disposing_writes_what_is_queued_in_both_lanes()
+    {
+        await using var writer = await HeldWriterAsync(maxBatchEvents: 1000, out var release);
+        var queued = writer.WriteAsync([Write("job-1", 1)]);
+        var ahead = writer.WriteAheadAsync([Write("claim-1", 1, count: 3)]);
+
+        var disposing = writer.DisposeAsync();
+        release.SetResult();
+        await disposing;
+
+        Assert.True(queued.IsCompleted && ahead.IsCompleted); // told before disposing ends
+        Assert.True((await queued)[0].IsWritten);
+        Assert.True((await ahead)[0].IsWritten);
+        Assert.Equal([(1, 1), (1, 3), (1, 1)], _recorder.Batches);
+    }
+
+    [Fact]
     public void A_batch_bound_below_one_is_refused()
     {
         var failure = Assert.Throws<ArgumentOutOfRangeException>(() => new BatchingJournalWriter(_store, new BatchingJournalWriterOptions { MaxBatchEvents = 0 }));
