@@ -162,9 +162,11 @@ internal sealed class SqliteDatabase
         public const string SelectPageSize = "PRAGMA page_size";
 
         // Batches insert into every entity's corner of the (persistence_id, sequence_nr) index at once; with SQLite's
-        // default 2 MB cache those pages are read back from the OS on every batch. 32 MB keeps them at hand: 64 MB was
-        // no faster (alternated runs of the persistence and engine benchmarks, 2026-12-01), cost more to scan at each
-        // commit, and held about 150 MB more of the node's memory with a million jobs waiting (487 against 333 MB).
+        // default 2 MB cache those pages are read back from the OS on every batch. 32 MB keeps them at hand. SQLite scans
+        // the whole cache at a commit whose page splits renumbered pages (it sets them aside under the number of the page
+        // at 1 GB), so a larger cache costs at many commits. Until 2026-12-02 a new file's writer held 124 MB (see
+        // SizeWriterCache), so the 2026-12-01 comparisons of "32" and "64 MB" compared 124 and 248 MB on new files.
+        // This size, applied as meant, was no slower in the persistence and engine benchmarks (README, "Eleventh session").
         public const string WriterCacheSize = "PRAGMA cache_size = -32768";
 
         // A batch of interleaved entities dirties about one index page per entity, so the default checkpoint (every
