@@ -110,6 +110,28 @@ public sealed class SqliteJobStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_retry_moves_the_row_to_its_new_due_time_in_the_claim_order()
+    {
+        // The claim order reads the due time from the row's column, not from its JSON: a retry must write both. (A
+        // narrower update for writes that keep the due time was tried, and would have to keep this true.)
+        await _store.SubmitAsync([Job("job-1"), Job("job-2")]);
+        var claimed = await _store.ClaimAsync("default", 2, "node-a", T0, T0.AddSeconds(30));
+        var failed = JobStateMachine.Decide(claimed[0], new FailAttempt { At = T0.AddSeconds(1), Failure = AttemptFailure.Error, Error = "boom", JitterSample = 0.5 });
+        var completed = JobStateMachine.Decide(claimed[1], new CompleteAttempt { At = T0.AddSeconds(1), Result = "{}" });
+        await _store.AppendAsync([(claimed[0], [.. failed.Events]), (claimed[1], [.. completed.Events])], leaseUntil: null);
+
+        var retrying = (await _file.SqliteIndex.GetAsync("job-1"))!;
+        Assert.Equal(JobStatus.Retrying, retrying.Status);
+        Assert.True(retrying.ScheduledAt > T0.AddSeconds(1), $"due at {retrying.ScheduledAt:O}");
+        Assert.Empty(await _file.SqliteIndex.SelectDueAsync("default", retrying.ScheduledAt.AddMilliseconds(-1), 10));
+        Assert.Equal(["job-1"], (await _file.SqliteIndex.SelectDueAsync("default", retrying.ScheduledAt, 10)).Select(j => j.Id));
+        Assert.Equal(retrying.ScheduledAt, await _file.SqliteIndex.NextDueAfterAsync("default", T0.AddSeconds(1)));
+        Assert.Equal(JobStatus.Completed, (await _file.SqliteIndex.GetAsync("job-2"))!.Status);
+        Assert.Equal([("default", "completed", 1L), ("default", "retrying", 1L)],
+            _file.Query("SELECT queue, status, COUNT(*) FROM jobs GROUP BY queue, status ORDER BY status").Select(r => ((string)r[0]!, (string)r[1]!, (long)r[2]!)));
+    }
+
+    [Fact]
     public async Task A_claim_asks_the_journal_to_write_it_ahead_and_nothing_else_does()
     {
         // Workers wait on a claim's commit, so it goes ahead of queued writes (BatchingJournalWriter.WriteAheadAsync).
