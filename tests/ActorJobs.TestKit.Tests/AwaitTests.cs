@@ -52,6 +52,45 @@ public sealed class AwaitTests : TestKit
     }
 
     [Fact]
+    public async Task AwaitAssertAsync_fails_instead_of_hanging_when_a_try_never_finishes()
+    {
+        // A query that waits for a virtual clock nobody moves: the try is given up at the default timeout (3 s here).
+        var never = new TaskCompletionSource();
+        var tries = 0;
+        var failure = await Assert.ThrowsAsync<TestKitAssertionException>(() =>
+            AwaitAssertAsync(() => { tries++; return never.Task; }, TimeSpan.FromMilliseconds(100), Often));
+
+        Assert.Matches(@"^AwaitAssert: the assertion still failed after [0-9.]+ ms and 1 tries: its last try had not finished when the time was up", failure.Message);
+        Assert.IsType<TimeoutException>(failure.InnerException);
+        Assert.Equal(1, tries);
+    }
+
+    [Fact]
+    public async Task AwaitAssertAsync_counts_a_slow_try_that_ends_after_the_duration_but_within_the_default_timeout()
+    {
+        var tries = 0;
+        await AwaitAssertAsync(
+            async () =>
+            {
+                tries++;
+                await Task.Delay(300);
+            },
+            TimeSpan.FromMilliseconds(50),
+            Often);
+
+        Assert.Equal(1, tries);
+    }
+
+    [Fact]
+    public async Task AwaitConditionAsync_fails_instead_of_hanging_when_a_check_never_finishes()
+    {
+        var never = new TaskCompletionSource<bool>();
+        var failure = await Assert.ThrowsAsync<TestKitAssertionException>(() => AwaitConditionAsync(() => never.Task, TimeSpan.FromMilliseconds(100), Often));
+
+        Assert.StartsWith("AwaitCondition: the condition was still false after", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AwaitAssertAsync_fails_with_the_last_failure()
     {
         var failure = await Assert.ThrowsAsync<TestKitAssertionException>(() =>
