@@ -68,9 +68,51 @@ public abstract class SchedulerLeaseTests(ITestOutputHelper output, EngineBacken
         Assert.Null(await JobOfTickAsync(schedule.Id, Utc(2026, 1, 1, 0, 20)));
         await Assert.ThrowsAsync<SchedulerNotActiveException>(() => Schedules.GetAsync(schedule.Id));
     }
+
+    [Fact]
+    public async Task The_holder_renews_its_lease_at_every_renewal_interval()
+    {
+        await StartSchedulerAsync();
+        var leases = CreateTestProbe("leases");
+        Sys.EventStream.Subscribe<SchedulerLeaseTaken>(leases.Ref);
+
+        // A lease of an hour, renewed every 20 minutes: each tick of the timer writes it again.
+        foreach (var at in new[] { Utc(2026, 1, 1, 0, 20), Utc(2026, 1, 1, 0, 40), Utc(2026, 1, 1, 1, 0) })
+        {
+            Clock.AdvanceTo(at);
+            var renewed = leases.ExpectMsg<SchedulerLeaseTaken>();
+            Assert.Equal(("test-node", at + SchedulerSettings.LeaseDuration), (renewed.Node, renewed.Until));
+        }
+
+        Assert.True((await Schedules.StatusAsync()).Active);
+    }
 }
 
-public sealed class SchedulerLeaseTestsOnInMemory(ITestOutputHelper output) : SchedulerLeaseTests(output, EngineBackend.InMemory);
+public sealed class SchedulerLeaseTestsOnInMemory(ITestOutputHelper output) : SchedulerLeaseTests(output, EngineBackend.InMemory)
+{
+    [Fact]
+    public async Task Renewal_ticks_that_arrive_together_write_the_lease_once()
+    {
+        await StartSchedulerAsync();
+        var leases = CreateTestProbe("leases");
+        Sys.EventStream.Subscribe<SchedulerLeaseTaken>(leases.Ref);
+
+        // The renewal at 00:20 is held in its write while the clock moves to 10:00 in one step, so the 29 ticks of the
+        // renewal timer in between wait in the scheduler's mailbox together.
+        var release = new TaskCompletionSource();
+        var held = InMemory!.Persistence.Journal.DelayNextWrites(release.Task);
+        Clock.AdvanceTo(Utc(2026, 1, 1, 0, 20));
+        await held;
+        Clock.AdvanceTo(Utc(2026, 1, 1, 10, 0));
+        release.SetResult();
+        await Schedules.ListAsync(); // answered after every tick that queued before it
+
+        Assert.Equal(Utc(2026, 1, 1, 1, 20), leases.ExpectMsg<SchedulerLeaseTaken>().Until);
+        Assert.Equal(Utc(2026, 1, 1, 11, 0), leases.ExpectMsg<SchedulerLeaseTaken>().Until); // the first of the 29
+        leases.ExpectNoMsg(TimeSpan.Zero);
+        Assert.True((await Schedules.StatusAsync()).Active);
+    }
+}
 
 public sealed class SchedulerLeaseTestsOnSqlite(ITestOutputHelper output) : SchedulerLeaseTests(output, EngineBackend.Sqlite);
 
