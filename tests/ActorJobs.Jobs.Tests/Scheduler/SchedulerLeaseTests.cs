@@ -57,13 +57,16 @@ public abstract class SchedulerLeaseTests(ITestOutputHelper output, EngineBacken
         var results = await persistence.Journal.WriteAsync([new AtomicWrite(PersistenceId, [persistence.Serializer.ToSerializedEvent(highest + 1, taken)], null)]);
         Assert.True(results[0].IsWritten);
 
-        // At the next tick node A's lease renewal is rejected: it stops before submitting anything.
+        // At the next tick node A's lease renewal is rejected: it stops before submitting anything, and is started
+        // again after the restart delay. While it restarts a status query waits, and the restart waits for the clock:
+        // each try waits a little (real time) and the next one moves the clock again.
         Clock.AdvanceTo(Utc(2026, 1, 1, 0, 20));
         await AwaitAssertAsync(async () =>
         {
             Clock.Advance(SchedulerSettings.RestartDelay);
-            Assert.Equal(new SchedulerStatus(false, "node-b", Utc(2026, 1, 1, 2, 0)), await Schedules.StatusAsync());
-        });
+            var status = await Schedules.StatusAsync().WaitAsync(TimeSpan.FromMilliseconds(250));
+            Assert.Equal(new SchedulerStatus(false, "node-b", Utc(2026, 1, 1, 2, 0)), status);
+        }, TimeSpan.FromSeconds(10));
         Fires.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
         Assert.Null(await JobOfTickAsync(schedule.Id, Utc(2026, 1, 1, 0, 20)));
         await Assert.ThrowsAsync<SchedulerNotActiveException>(() => Schedules.GetAsync(schedule.Id));
