@@ -38,6 +38,11 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
     private bool _claimAgain;
     private DateTimeOffset? _dueTimerAt;
 
+    // One read of the stored pause at a time: polls that come while one is in flight make one more read after it, not
+    // one each (a virtual clock moved an hour in one step delivers 3,600 polls of one second together).
+    private bool _loadingPaused;
+    private bool _loadPausedAgain;
+
     public QueueActor(JobRuntime runtime, QueueDefinition definition)
     {
         _runtime = runtime;
@@ -69,6 +74,7 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
         Receive<Poll>(_ => LoadPausedState());
         Receive<PausedLoaded>(loaded =>
         {
+            _loadingPaused = false;
             _pauseKnown = true;
             if (loaded.Generation == _pauseGeneration && loaded.ReadWithoutWrites)
             {
@@ -76,9 +82,17 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
             }
 
             TryClaim();
+            if (_loadPausedAgain)
+            {
+                _loadPausedAgain = false;
+                LoadPausedState();
+            }
         });
         Receive<PausedLoadFailed>(failed =>
         {
+            // The retry below reads again, for the polls that came meanwhile too.
+            _loadingPaused = false;
+            _loadPausedAgain = false;
             LogClaimFailed(_runtime.Logger, failed.Cause, _name);
             Timers.StartSingleTimer(RetryTimer, LoadPaused.Instance, TimeSpan.FromSeconds(1));
         });
@@ -126,6 +140,13 @@ internal sealed partial class QueueActor : ReceiveActor, IWithTimers
 
     private void LoadPausedState()
     {
+        if (_loadingPaused)
+        {
+            _loadPausedAgain = true;
+            return;
+        }
+
+        _loadingPaused = true;
         var generation = _pauseGeneration;
         var withoutWrites = _pauseWrites == 0;
         _runtime.Store.Index.ReadPausedQueuesAsync()
