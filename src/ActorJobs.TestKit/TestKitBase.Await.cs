@@ -153,12 +153,15 @@ public abstract partial class TestKitBase
                 // slow query near the end still counts), and then left to finish or not on its own.
                 var task = trying.AsTask();
                 var bound = limit - Since(start);
-                if (!await FinishesWithinAsync(task, bound > TestKitSettings.DefaultTimeout ? bound : TestKitSettings.DefaultTimeout, cancellationToken).ConfigureAwait(false))
+                try
+                {
+                    passed = await task.WaitAsync(bound > TestKitSettings.DefaultTimeout ? bound : TestKitSettings.DefaultTimeout, cancellationToken).ConfigureAwait(false);
+                }
+                catch (TimeoutException) when (!task.IsCompleted)
                 {
                     MarkExpectation(noMessage: false);
                     return (Since(start), tries, false);
                 }
-                passed = await task.ConfigureAwait(false);
             }
             if (passed)
             {
@@ -181,16 +184,6 @@ public abstract partial class TestKitBase
                 await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
             }
         }
-    }
-
-    /// <summary>Whether <paramref name="task"/> completes within <paramref name="left"/> (real time).</summary>
-    private static async Task<bool> FinishesWithinAsync(Task<bool> task, TimeSpan left, CancellationToken cancellationToken)
-    {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var finished = await Task.WhenAny(task, Task.Delay(left, stop.Token)).ConfigureAwait(false) == task;
-        await stop.CancelAsync().ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        return finished;
     }
 
     private static ValueTask<Exception?> Attempt(Action assertion)
