@@ -50,11 +50,23 @@ internal sealed class SqliteDatabase
         _unpooledConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString();
         DataSource = builder.DataSource;
         _options = options;
-        Readers = new SqliteReaderPool(this);
+        Readers = new SqliteReaderPool(this, mapped: true);
+        IndexReaders = new SqliteReaderPool(this, mapped: false);
     }
 
-    /// <summary>The stores' own readers, kept open with their prepared queries (replay, highest number, snapshot lookup).</summary>
+    /// <summary>
+    /// The stores' own readers, kept open with their prepared queries (replay, highest number, snapshot lookup), with
+    /// the file mapped into memory: a recovery reads many entities' events with nothing committed in between.
+    /// </summary>
     public SqliteReaderPool Readers { get; }
+
+    /// <summary>
+    /// Readers for the job index's hot reads (claims, next due times, queries), which run between the writer's commits:
+    /// kept open with their prepared queries like <see cref="Readers"/>, but without the memory map. SQLite unmaps the
+    /// whole file whenever a read transaction starts after a commit, so a mapped reader paid an munmap (page tables
+    /// torn down, every core's TLB flushed) and a page fault per page it read again, at nearly every claim.
+    /// </summary>
+    public SqliteReaderPool IndexReaders { get; }
 
     /// <summary>The file, for messages.</summary>
     public string DataSource { get; }
@@ -115,17 +127,22 @@ internal sealed class SqliteDatabase
     }
 
     /// <summary>
-    /// Opens a connection for <see cref="Readers"/>, outside Microsoft.Data.Sqlite's pool (the reader pool keeps it),
-    /// with its own settings: it maps the file into memory and keeps a larger page cache.
+    /// Opens a connection for <see cref="Readers"/> or <see cref="IndexReaders"/>, outside Microsoft.Data.Sqlite's pool
+    /// (the reader pool keeps it), with its own settings: a larger page cache and, when <paramref name="mapped"/>, the
+    /// file mapped into memory.
     /// </summary>
-    public SqliteConnection OpenUnpooledReader()
+    public SqliteConnection OpenUnpooledReader(bool mapped)
     {
         var connection = new SqliteConnection(_unpooledConnectionString);
         try
         {
             connection.Open();
             Execute(connection, ConnectionPragmas.BusyTimeout((long)_options.BusyTimeout.TotalMilliseconds));
-            Execute(connection, ConnectionPragmas.ReaderMmapSize);
+            if (mapped)
+            {
+                Execute(connection, ConnectionPragmas.ReaderMmapSize);
+            }
+
             Execute(connection, ConnectionPragmas.ReaderCacheSize);
             return connection;
         }
@@ -140,6 +157,7 @@ internal sealed class SqliteDatabase
     public void ClearPool()
     {
         Readers.Close();
+        IndexReaders.Close();
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
     }
@@ -175,7 +193,8 @@ internal sealed class SqliteDatabase
         public const string WriterAutoCheckpoint = "PRAGMA wal_autocheckpoint = 5000";
         // A replay reads one page per event (group commit interleaves entities), and a read copies a whole 16 KB page in
         // from the OS: mapped, the pages already in the OS cache are read in place. 256 MB covers a large journal's hot
-        // part; SQLite maps no more than the file's size. The WAL is read as before.
+        // part; SQLite maps no more than the file's size. The WAL is read as before. SQLite drops the map at the first read
+        // after a commit, so only readers whose reads mostly come without commits between them map (Readers, not IndexReaders).
         public const string ReaderMmapSize = "PRAGMA mmap_size = 268435456";
 
         // 16 MB instead of SQLite's 2 MB: pages of recent batches, shared by every entity that wrote in them, stay here

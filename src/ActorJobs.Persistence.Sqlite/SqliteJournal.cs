@@ -152,17 +152,18 @@ public sealed class SqliteJournal : IJournal, IDisposable
     }
 
     /// <summary>
-    /// One of the journal's own readers (the file mapped, a large cache, queries kept prepared), for the job index's
-    /// hot reads; give it back with <see cref="ReturnReader"/>, saying whether its last use threw.
+    /// One of the journal's own readers for the job index's hot reads (a large cache, queries kept prepared, the file
+    /// not mapped: <see cref="SqliteDatabase.IndexReaders"/>); give it back with <see cref="ReturnReader"/>, saying
+    /// whether its last use threw.
     /// </summary>
     internal SqliteReader RentReader()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _database.Readers.Rent();
+        return _database.IndexReaders.Rent();
     }
 
     /// <summary>Gives back a reader from <see cref="RentReader"/>; a failed one is closed rather than reused.</summary>
-    internal void ReturnReader(SqliteReader reader, bool failed) => _database.Readers.Return(reader, failed);
+    internal void ReturnReader(SqliteReader reader, bool failed) => _database.IndexReaders.Return(reader, failed);
 
     /// <summary>Whether a projection for updates of <paramref name="updateType"/> was registered when the journal opened.</summary>
     /// <param name="updateType">The projection-update type, for example the job row update.</param>

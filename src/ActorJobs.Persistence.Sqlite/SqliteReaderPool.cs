@@ -9,8 +9,9 @@ namespace ActorJobs.Persistence.Sqlite;
 /// </summary>
 /// <remarks>
 /// Recovery reads one entity's events, which group commit has spread one per page across the file: with SQLite's
-/// default 2 MB cache and no memory map, every event was a page copied in from the OS. Each reader maps the file
-/// and keeps a larger cache (<see cref="SqliteReader"/>). Readers beyond <see cref="MaxIdle"/> are closed when
+/// default 2 MB cache and no memory map, every event was a page copied in from the OS. Each reader keeps a larger
+/// cache (<see cref="SqliteReader"/>), and the replay pool's readers map the file (<see cref="SqliteDatabase.Readers"/>;
+/// the job index's do not, <see cref="SqliteDatabase.IndexReaders"/>). Readers beyond <see cref="MaxIdle"/> are closed when
 /// given back, so a burst of concurrent reads leaves no more open than the pool keeps.
 /// </remarks>
 internal sealed class SqliteReaderPool
@@ -19,16 +20,23 @@ internal sealed class SqliteReaderPool
     private static readonly int MaxIdle = Math.Max(4, Environment.ProcessorCount * 2);
 
     private readonly SqliteDatabase _database;
+    private readonly bool _mapped;
     private readonly ConcurrentStack<SqliteReader> _idle = new();
     private volatile bool _closed;
 
-    public SqliteReaderPool(SqliteDatabase database) => _database = database;
+    /// <param name="database">The file.</param>
+    /// <param name="mapped">Whether its readers map the file into memory (<see cref="SqliteDatabase.OpenUnpooledReader"/>).</param>
+    public SqliteReaderPool(SqliteDatabase database, bool mapped)
+    {
+        _database = database;
+        _mapped = mapped;
+    }
 
     /// <summary>An open reader for the caller alone; give it back with <see cref="Return"/>.</summary>
     public SqliteReader Rent()
     {
         ObjectDisposedException.ThrowIf(_closed, this);
-        return _idle.TryPop(out var reader) ? reader : new SqliteReader(_database.OpenUnpooledReader());
+        return _idle.TryPop(out var reader) ? reader : new SqliteReader(_database.OpenUnpooledReader(_mapped));
     }
 
     /// <summary>

@@ -206,6 +206,33 @@ public sealed class SqliteJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task The_job_index_s_readers_leave_the_file_unmapped_and_replays_map_it()
+    {
+        // SQLite drops a reader's map of the file at the first read after a commit, so a mapped reader of the job index
+        // (its reads come between the writer's commits) unmapped and mapped 256 MB at nearly every claim.
+        using var journal = SqliteJournal.Open(new SqlitePersistenceOptions { ConnectionString = ConnectionString, Synchronous = SqliteSynchronousMode.Normal });
+        var id = $"job-{Guid.NewGuid():N}";
+        var file = _directory.File("jobs.db");
+        for (var seq = 1; seq <= 3; seq++)
+        {
+            Assert.True((await journal.WriteAsync(Write(id, seq, $"event {seq}"))).IsWritten);
+            Execute("PRAGMA wal_checkpoint(TRUNCATE)"); // the pages in the file, where a mapped reader reads them through its map
+
+            // One reader of the pool, used after each commit, as claims use them.
+            var reader = journal.RentReader();
+            Assert.Equal((long)seq, reader.ReadHighestSequenceNr(id));
+            journal.ReturnReader(reader, failed: false);
+        }
+
+        Assert.Equal(0, MappingsOf(file));
+
+        // A replay's reader maps it, which the check above would have seen (recovery reads many pages with no commit between).
+        Execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        Assert.Equal(["event 1", "event 2", "event 3"], await TextsAsync(journal, id));
+        Assert.True(MappingsOf(file) > 0, "a replay's reader maps the file");
+    }
+
+    [Fact]
     public async Task Two_journals_on_one_file_are_fenced_like_two_processes()
     {
         using var first = SqliteJournal.Open(new SqlitePersistenceOptions { ConnectionString = ConnectionString });
@@ -365,6 +392,10 @@ public sealed class SqliteJournalTests : IDisposable
 
         return texts;
     }
+
+    // The process's memory maps of exactly this file (not its -wal or -shm), from Linux's /proc.
+    private static int MappingsOf(string file) =>
+        File.ReadLines("/proc/self/maps").Count(line => line.EndsWith(" " + Path.GetFullPath(file), StringComparison.Ordinal));
 
     private static AtomicWrite Write(string id, long seq, string text) =>
         new(id, [new SerializedEvent(seq, TestEvents.Progressed, JsonSerializer.SerializeToUtf8Bytes(new { text }))]);
