@@ -71,18 +71,23 @@ internal sealed class SqliteDatabase
     /// <summary>The file, for messages.</summary>
     public string DataSource { get; }
 
+    /// <summary>Whether commits must be on disk before they are acknowledged (<see cref="SqliteSynchronousMode.Full"/>).</summary>
+    public bool Durable => _options.Synchronous == SqliteSynchronousMode.Full;
+
     /// <summary>
     /// Opens a connection that writes: it waits for other writers (other processes) up to the busy timeout and
-    /// syncs commits as configured.
+    /// syncs commits as configured, or, with <paramref name="walSyncedByCaller"/>, leaves the sync of
+    /// <see cref="SqliteSynchronousMode.Full"/> to its caller (<see cref="SqliteWalSync"/>): its commits write the log
+    /// without waiting for the disk.
     /// </summary>
-    public SqliteConnection OpenWriter()
+    public SqliteConnection OpenWriter(bool walSyncedByCaller = false)
     {
         var connection = new SqliteConnection(_connectionString);
         try
         {
             connection.Open();
             Execute(connection, ConnectionPragmas.BusyTimeout((long)_options.BusyTimeout.TotalMilliseconds));
-            Execute(connection, _options.Synchronous == SqliteSynchronousMode.Full ? ConnectionPragmas.SynchronousFull : ConnectionPragmas.SynchronousNormal);
+            Execute(connection, _options.Synchronous == SqliteSynchronousMode.Full && !walSyncedByCaller ? ConnectionPragmas.SynchronousFull : ConnectionPragmas.SynchronousNormal);
             SizeWriterCache(connection);
             Execute(connection, ConnectionPragmas.WriterAutoCheckpoint);
             if (_options.MaxDatabaseSizeBytes is { } maxBytes)

@@ -14,22 +14,28 @@ namespace ActorJobs.Persistence.Sqlite;
 /// on one machine may share the file: they take turns at the write lock, and the sequence-number fence holds
 /// across them.
 /// </summary>
-public sealed class SqliteJournal : IJournal, IDisposable
+public sealed class SqliteJournal : IJournal, IDeferredSyncJournal, IDisposable
 {
     private readonly SqliteDatabase _database;
     private readonly IReadOnlyDictionary<Type, SqliteProjection> _projections;
     private readonly TimeProvider _timeProvider;
     private readonly SemaphoreSlim _writerGate = new(1, 1);
+    private readonly SqliteWalSync? _walSync;
     private SqliteJournalWriter? _writer;
     private bool _disposed;
 
-    private SqliteJournal(SqliteDatabase database, IReadOnlyDictionary<Type, SqliteProjection> projections, TimeProvider timeProvider, SqliteJournalWriter writer)
+    private SqliteJournal(
+        SqliteDatabase database, IReadOnlyDictionary<Type, SqliteProjection> projections, TimeProvider timeProvider, SqliteJournalWriter writer, SqliteWalSync? walSync)
     {
         _database = database;
         _projections = projections;
         _timeProvider = timeProvider;
         _writer = writer;
+        _walSync = walSync;
     }
+
+    /// <summary>The sync of the log after commits, when commits must be durable (tests hold or fail it).</summary>
+    internal SqliteWalSync? WalSync => _walSync;
 
     /// <summary>
     /// Opens the journal: creates the file if needed, switches it to WAL mode and applies pending schema migrations
@@ -43,21 +49,25 @@ public sealed class SqliteJournal : IJournal, IDisposable
         var database = new SqliteDatabase(options);
         var projections = ProjectionsByUpdateType(options.Projections);
         SqliteJournalWriter? writer = null;
+        var walSync = database.Durable ? new SqliteWalSync(database.DataSource) : null;
         try
         {
             writer = new SqliteJournalWriter(database, projections);
             SqliteSchemaMigrator.Migrate(writer.Connection, options.Projections);
             SqliteDatabase.SizeWriterCache(writer.Connection);
-            return new SqliteJournal(database, projections, options.TimeProvider, writer);
+            walSync?.SyncNow(); // the migrations' commits, before anything is written on them
+            return new SqliteJournal(database, projections, options.TimeProvider, writer, walSync);
         }
-        catch (SqliteException e)
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
         {
             writer?.Dispose();
+            walSync?.Dispose();
             throw new InvalidOperationException($"Could not open the SQLite journal '{database.DataSource}': {e.Message}", e);
         }
         catch
         {
             writer?.Dispose();
+            walSync?.Dispose();
             throw;
         }
     }
@@ -69,10 +79,23 @@ public sealed class SqliteJournal : IJournal, IDisposable
     /// </remarks>
     public async Task<IReadOnlyList<AtomicWriteResult>> WriteAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default)
     {
+        var (results, durable) = await WriteCommittedAsync(writes, cancellationToken).ConfigureAwait(false);
+        await durable.ConfigureAwait(false);
+        return results;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// With <see cref="SqliteSynchronousMode.Full"/> the commit writes the log and the disk syncs it afterwards
+    /// (<see cref="SqliteWalSync"/>), so the writer can commit the next batch meanwhile; with
+    /// <see cref="SqliteSynchronousMode.Normal"/> nothing waits for the disk and the task is complete.
+    /// </remarks>
+    public async Task<CommittedWrites> WriteCommittedAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(writes);
         if (writes.Count == 0)
         {
-            return [];
+            return new CommittedWrites([], Task.CompletedTask);
         }
 
         await _writerGate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -83,8 +106,9 @@ public sealed class SqliteJournal : IJournal, IDisposable
             SqliteJournalWriter? writer = null;
             try
             {
-                writer = _writer ??= new SqliteJournalWriter(_database, _projections);
-                return writer.Write(writes, JournalTimestamp.Now(_timeProvider));
+                writer = _writer ??= NewWriter();
+                var results = writer.Write(writes, JournalTimestamp.Now(_timeProvider));
+                return new CommittedWrites(results, SyncAfterCommit($"Appending {writes.Count} atomic write(s) to"));
             }
             catch (Exception e)
             {
@@ -117,6 +141,8 @@ public sealed class SqliteJournal : IJournal, IDisposable
     public async Task<T> ExecuteWriteAsync<T>(Func<SqliteProjectionContext, T> work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
+        Task durable;
+        T result;
         await _writerGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -125,8 +151,9 @@ public sealed class SqliteJournal : IJournal, IDisposable
             SqliteJournalWriter? writer = null;
             try
             {
-                writer = _writer ??= new SqliteJournalWriter(_database, _projections);
-                return writer.Execute(work);
+                writer = _writer ??= NewWriter();
+                result = writer.Execute(work);
+                durable = SyncAfterCommit("A write on");
             }
             catch (Exception e)
             {
@@ -139,6 +166,9 @@ public sealed class SqliteJournal : IJournal, IDisposable
         {
             _writerGate.Release();
         }
+
+        await durable.ConfigureAwait(false);
+        return result;
     }
 
     /// <summary>
@@ -242,6 +272,7 @@ public sealed class SqliteJournal : IJournal, IDisposable
     public async Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(persistenceId);
+        Task durable;
         await _writerGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -249,8 +280,9 @@ public sealed class SqliteJournal : IJournal, IDisposable
             SqliteJournalWriter? writer = null;
             try
             {
-                writer = _writer ??= new SqliteJournalWriter(_database, _projections);
+                writer = _writer ??= NewWriter();
                 writer.DeleteMessagesTo(persistenceId, toSequenceNr);
+                durable = SyncAfterCommit($"Deleting the events of '{persistenceId}' up to {toSequenceNr} in");
             }
             catch (SqliteException e)
             {
@@ -264,6 +296,8 @@ public sealed class SqliteJournal : IJournal, IDisposable
         {
             _writerGate.Release();
         }
+
+        await durable.ConfigureAwait(false);
     }
 
     /// <summary>Waits for a batch in progress, closes the writer connection and the file's pooled readers.</summary>
@@ -280,11 +314,36 @@ public sealed class SqliteJournal : IJournal, IDisposable
             _disposed = true;
             _writer?.Dispose();
             _writer = null;
+            _walSync?.Dispose();
             _database.ClearPool();
         }
         finally
         {
             _writerGate.Release();
+        }
+    }
+
+    // Under the writer gate: a new writer connection may come with a new log file, so the sync opens it again.
+    private SqliteJournalWriter NewWriter()
+    {
+        _walSync?.Reopen();
+        return new SqliteJournalWriter(_database, _projections);
+    }
+
+    // Called under the writer gate right after a commit: the task completes once the commit is on disk.
+    private Task SyncAfterCommit(string what) =>
+        _walSync is null ? Task.CompletedTask : WaitForSyncAsync(_walSync.AfterCommit(), what);
+
+    private async Task WaitForSyncAsync(Task sync, string what)
+    {
+        try
+        {
+            await sync.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            throw new JournalWriteException(
+                $"{what} the SQLite journal '{_database.DataSource}' was committed, but syncing its log to disk failed, so it is not acknowledged: {e.Message}", e);
         }
     }
 

@@ -50,7 +50,8 @@ internal sealed class SqliteJournalWriter : IDisposable
 
     public SqliteJournalWriter(SqliteDatabase database, IReadOnlyDictionary<Type, SqliteProjection> projections)
     {
-        _connection = database.OpenWriter();
+        // The journal syncs the log after commits itself (SqliteWalSync), off the writer's path.
+        _connection = database.OpenWriter(walSyncedByCaller: true);
         _projections = projections;
         _projectionContext = new SqliteProjectionContext(_connection);
 

@@ -12,12 +12,19 @@ namespace ActorJobs.Persistence.Journal;
 /// here: the cost of a commit is shared by everything that was waiting for it.
 /// </summary>
 /// <remarks>
-/// <para>A caller's task completes only after the backend committed its writes (with their results), or faults
-/// with <see cref="JournalWriteException"/> when the batch failed; an event is never acknowledged before it is
+/// <para>A caller's task completes only after the backend committed its writes (with their results) and, for a store
+/// that syncs after commits, synced them (writes ahead excepted, below), or faults with
+/// <see cref="JournalWriteException"/> when the batch failed; an event is never acknowledged before it is
 /// committed. A store failure fails every caller in that batch, since they shared one transaction.</para>
 /// <para>Once a batch has committed, the writer starts the next transaction at once and the callers of the committed
 /// one are told on the thread pool meanwhile, batch after batch in commit order, so telling hundreds of callers does
 /// not hold up the store.</para>
+/// <para>A store that syncs to disk after the commit (<see cref="IDeferredSyncJournal"/>: SQLite with
+/// <c>synchronous = FULL</c>) has its next batch written while the disk syncs the last, and a batch's callers are told
+/// once it is on disk, still in commit order. Writes ahead are the exception: their callers are told at the commit,
+/// before the sync, since what they start cannot be undone by waiting (a claim's workers run its jobs). After a power
+/// cut such a write may be lost with everything after it, which for a claim means the job is claimed and run again,
+/// as after any crash of its node; a process that crashes loses nothing committed.</para>
 /// <para>Writes that others wait on (<see cref="WriteAheadAsync"/>: a claim, whose workers are idle until it
 /// commits) go in a transaction of their own ahead of the writes queued before them, so such a write waits for the
 /// transaction in flight and its own, not also for everything that queued meanwhile. The writes queued before it go
@@ -79,7 +86,8 @@ public sealed partial class BatchingJournalWriter : IJournal, IAsyncDisposable
 
     /// <summary>
     /// Queues the writes for a transaction of their own, ahead of the writes queued before them (after the transaction
-    /// in flight), and completes once it committed. Writes ahead that queue together share one transaction.
+    /// in flight), and completes once it committed: with a store that syncs after commits, before the sync (every
+    /// write acknowledged after it is synced after it). Writes ahead that queue together share one transaction.
     /// </summary>
     /// <inheritdoc />
     /// <exception cref="ObjectDisposedException">The writer was disposed.</exception>
@@ -139,6 +147,10 @@ public sealed partial class BatchingJournalWriter : IJournal, IAsyncDisposable
         // per committed batch, so no caller hears of a later commit before an earlier caller hears of its own.
         var told = Task.CompletedTask;
 
+        // Writes ahead told at their commit, before the sync of a store that syncs after commits: their own chain, in
+        // commit order among themselves.
+        var toldAhead = Task.CompletedTask;
+
         // Waiting here is the only wait: an arrival at an idle writer is taken at once, and whatever arrived while
         // the previous transaction was in flight is already queued when the loop comes back.
         while ((_queued.Count > 0 || _queuedAhead.Count > 0) || await reader.WaitToReadAsync().ConfigureAwait(false))
@@ -157,12 +169,48 @@ public sealed partial class BatchingJournalWriter : IJournal, IAsyncDisposable
             }
 
             var committed = await WriteBatchAsync(batch).ConfigureAwait(false);
-            told = told.IsCompleted
-                ? Task.Factory.StartNew(static state => ((CommittedBatch)state!).TellCallers(), committed, CancellationToken.None, TaskCreationOptions.DenyChildAttach, TaskScheduler.Default)
-                : told.ContinueWith(static (_, state) => ((CommittedBatch)state!).TellCallers(), committed, CancellationToken.None, TaskContinuationOptions.DenyChildAttach, TaskScheduler.Default);
+            if (committed.Durable.IsCompleted)
+            {
+                told = TellAfter(told, committed);
+            }
+            else if (_lastWasAhead)
+            {
+                // A write ahead is acted on once committed (a claim's workers start); its sync follows with the next
+                // batches', and every write acknowledged after it is synced after it.
+                toldAhead = TellAfter(toldAhead, committed);
+            }
+            else
+            {
+                // Committed, not yet on disk: the next batch is written while the disk syncs this one.
+                told = TellOnceDurableAsync(told, committed);
+            }
         }
 
         await told.ConfigureAwait(false);
+        await toldAhead.ConfigureAwait(false);
+    }
+
+    private static Task TellAfter(Task before, CommittedBatch committed) => before.IsCompleted
+        ? Task.Factory.StartNew(static state => ((CommittedBatch)state!).TellCallers(), committed, CancellationToken.None, TaskCreationOptions.DenyChildAttach, TaskScheduler.Default)
+        : before.ContinueWith(static (_, state) => ((CommittedBatch)state!).TellCallers(), committed, CancellationToken.None, TaskContinuationOptions.DenyChildAttach, TaskScheduler.Default);
+
+    // After the callers of the batches before, and once this batch is on disk (its callers get the failure if the sync failed).
+    private async Task TellOnceDurableAsync(Task before, CommittedBatch committed)
+    {
+        await before.ConfigureAwait(false);
+        try
+        {
+            await committed.Durable.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            var failure = e as JournalWriteException ?? new JournalWriteException(
+                $"A batch of {committed.WriteCount} atomic writes was committed but could not be synced to disk; none of its events is acknowledged: {e.Message}", e);
+            LogBatchFailed(_logger, committed.WriteCount, failure);
+            committed = committed.Failed(failure);
+        }
+
+        committed.TellCallers();
     }
 
     private List<PendingSubmission>? TakeBatch(Queue<PendingSubmission> queue)
@@ -208,30 +256,61 @@ public sealed partial class BatchingJournalWriter : IJournal, IAsyncDisposable
         try
         {
             // Taken writes are not cancellable: their callers must learn the real outcome.
-            var results = await _store.WriteAsync(writes, CancellationToken.None).ConfigureAwait(false);
+            IReadOnlyList<AtomicWriteResult> results;
+            var durable = Task.CompletedTask;
+            if (_store is IDeferredSyncJournal deferred)
+            {
+                (results, durable) = await deferred.WriteCommittedAsync(writes, CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                results = await _store.WriteAsync(writes, CancellationToken.None).ConfigureAwait(false);
+            }
+
             if (results.Count != writes.Count)
             {
                 throw new InvalidOperationException(
                     $"The journal returned {results.Count} results for {writes.Count} atomic writes.");
             }
 
-            return new CommittedBatch(batch, results, null);
+            return new CommittedBatch(batch, results, null, durable);
         }
         catch (Exception e)
         {
             var failure = e as JournalWriteException ?? new JournalWriteException(
                 $"The journal failed to write a batch of {writes.Count} atomic writes; none of its events is acknowledged: {e.Message}", e);
             LogBatchFailed(_logger, writes.Count, failure);
-            return new CommittedBatch(batch, null, failure);
+            return new CommittedBatch(batch, null, failure, Task.CompletedTask);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The journal failed to write a batch of {WriteCount} atomic writes; every caller in it gets the failure")]
     private static partial void LogBatchFailed(ILogger logger, int writeCount, Exception exception);
 
-    /// <summary>A batch the store has finished with: its callers, and its results or the failure they all share.</summary>
-    private sealed class CommittedBatch(List<PendingSubmission> batch, IReadOnlyList<AtomicWriteResult>? results, JournalWriteException? failure)
+    /// <summary>
+    /// A batch the store has finished with: its callers, its results or the failure they all share, and the task of its
+    /// sync to disk (complete unless the store syncs after the commit, <see cref="IDeferredSyncJournal"/>).
+    /// </summary>
+    private sealed class CommittedBatch(List<PendingSubmission> batch, IReadOnlyList<AtomicWriteResult>? results, JournalWriteException? failure, Task durable)
     {
+        public Task Durable => durable;
+
+        public int WriteCount
+        {
+            get
+            {
+                var count = 0;
+                foreach (var submission in batch)
+                {
+                    count += submission.Writes.Count;
+                }
+
+                return count;
+            }
+        }
+
+        public CommittedBatch Failed(JournalWriteException e) => new(batch, null, e, Task.CompletedTask);
+
         public void TellCallers()
         {
             if (failure is not null)

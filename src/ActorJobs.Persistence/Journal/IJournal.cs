@@ -21,8 +21,10 @@ public interface IJournal
     /// <summary>
     /// Writes as <see cref="WriteAsync"/> does, for writes that others wait on (a claim: its workers are idle until it
     /// commits). A journal that queues writes for group commit may write these in a transaction of their own ahead of
-    /// writes queued before them; a caller that needs two writes in order awaits the first, as every caller does. The
-    /// default is <see cref="WriteAsync"/>, and a journal that wraps another passes the call on.
+    /// writes queued before them; a caller that needs two writes in order awaits the first, as every caller does. A
+    /// journal that syncs to disk after its commits may complete these at the commit, before the sync: a caller acts
+    /// on them at once, and a power cut may then lose them with everything written after them. The default is
+    /// <see cref="WriteAsync"/>, and a journal that wraps another passes the call on.
     /// </summary>
     /// <param name="writes">The writes, in order.</param>
     /// <param name="cancellationToken">Cancels the batch before it commits.</param>

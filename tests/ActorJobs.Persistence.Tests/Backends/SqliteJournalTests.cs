@@ -233,6 +233,85 @@ public sealed class SqliteJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task With_synchronous_full_a_write_is_acknowledged_once_the_log_is_synced_and_commits_meanwhile_share_the_next_sync()
+    {
+        using var journal = SqliteJournal.Open(new SqlitePersistenceOptions { ConnectionString = ConnectionString });
+        var sync = journal.WalSync!;
+        using var held = new ManualResetEventSlim();
+        using var syncing = new SemaphoreSlim(0);
+        sync.Flush = handle =>
+        {
+            syncing.Release();
+            held.Wait(TimeSpan.FromSeconds(30));
+            RandomAccess.FlushToDisk(handle);
+        };
+        var syncsBefore = sync.Syncs;
+        var id = $"job-{Guid.NewGuid():N}";
+
+        var first = journal.WriteAsync(Write(id, 1, "first"));
+        Assert.True(await syncing.WaitAsync(TimeSpan.FromSeconds(10)), "the first commit's sync started");
+
+        // Committed and visible while its sync runs, and not acknowledged; the writer commits the next ones meanwhile.
+        Assert.Equal(1L, Query<long>($"SELECT COUNT(*) FROM journal n JOIN journal_entities e ON e.entity = n.entity WHERE e.persistence_id = '{id}'"));
+        Assert.False(first.IsCompleted);
+        var later = new List<CommittedWrites>();
+        for (var seq = 2; seq <= 5; seq++)
+        {
+            later.Add(await journal.WriteCommittedAsync([Write(id, seq, $"event {seq}")]));
+        }
+
+        Assert.All(later, committed => Assert.False(committed.Durable.IsCompleted));
+        held.Set();
+        Assert.True((await first).IsWritten);
+        await Task.WhenAll(later.Select(committed => committed.Durable));
+
+        Assert.Equal(2, sync.Syncs - syncsBefore); // the held one, and one for the four commits that came during it
+        Assert.Equal(["first", "event 2", "event 3", "event 4", "event 5"], await TextsAsync(journal, id));
+    }
+
+    [Fact]
+    public async Task A_write_on_the_writer_connection_waits_for_the_sync_too()
+    {
+        using var journal = SqliteJournal.Open(new SqlitePersistenceOptions { ConnectionString = ConnectionString });
+        using var held = new ManualResetEventSlim();
+        using var syncing = new SemaphoreSlim(0);
+        journal.WalSync!.Flush = _ =>
+        {
+            syncing.Release();
+            held.Wait(TimeSpan.FromSeconds(30));
+        };
+
+        var write = journal.ExecuteWriteAsync(context => context.Command("CREATE TABLE side_table (x INTEGER)").ExecuteNonQuery());
+        Assert.True(await syncing.WaitAsync(TimeSpan.FromSeconds(10)), "the commit's sync started");
+        Assert.False(write.IsCompleted);
+        held.Set();
+
+        await write.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_failed_sync_fails_the_write_naming_it_and_the_next_write_is_synced_again()
+    {
+        using var journal = SqliteJournal.Open(new SqlitePersistenceOptions { ConnectionString = ConnectionString });
+        var id = $"job-{Guid.NewGuid():N}";
+        journal.WalSync!.Flush = _ => throw new IOException("the disk went away");
+
+        var failure = await Assert.ThrowsAsync<JournalWriteException>(() => journal.WriteAsync(Write(id, 1, "unsynced")));
+
+        Assert.Contains("was committed, but syncing its log to disk failed, so it is not acknowledged: the disk went away", failure.Message);
+        journal.WalSync.Flush = RandomAccess.FlushToDisk;
+        Assert.True((await journal.WriteAsync(Write(id, 2, "synced"))).IsWritten);
+    }
+
+    [Fact]
+    public void With_synchronous_normal_nothing_waits_for_a_sync()
+    {
+        using var journal = SqliteJournal.Open(new SqlitePersistenceOptions { ConnectionString = ConnectionString, Synchronous = SqliteSynchronousMode.Normal });
+
+        Assert.Null(journal.WalSync);
+    }
+
+    [Fact]
     public async Task Two_journals_on_one_file_are_fenced_like_two_processes()
     {
         using var first = SqliteJournal.Open(new SqlitePersistenceOptions { ConnectionString = ConnectionString });

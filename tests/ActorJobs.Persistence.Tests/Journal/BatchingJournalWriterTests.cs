@@ -8,6 +8,9 @@ namespace ActorJobs.Persistence.Tests.Journal;
 /// <summary>Group commit: how the writer forms batches, and that no caller hears "written" before the commit.</summary>
 public sealed class BatchingJournalWriterTests : IAsyncDisposable
 {
+    // How long a check that a caller is not told waits (as the kernel tests' Probe.NoMessageWindow).
+    private static readonly TimeSpan NotToldWindow = TimeSpan.FromMilliseconds(200);
+
     private readonly InMemoryJournal _store = new();
     private readonly RecordingJournal _recorder;
     private BatchingJournalWriter _writer;
@@ -250,6 +253,70 @@ public sealed class BatchingJournalWriterTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task With_a_store_that_syncs_after_commits_the_next_batch_commits_during_the_sync_and_callers_hear_once_on_disk_in_commit_order()
+    {
+        var store = new DeferredSyncJournal(_store);
+        await using var writer = new BatchingJournalWriter(store);
+
+        var first = writer.WriteAsync(Write("job-1", 1));
+        await store.Committed(1);
+        var second = writer.WriteAsync(Write("job-2", 1));
+        await store.Committed(2); // written while the first batch's sync is still running
+
+        Assert.Equal(1, await _store.ReadHighestSequenceNrAsync("job-2"));
+        Assert.False(first.IsCompleted || second.IsCompleted);
+
+        store.Sync(1); // the second is on disk first: its caller still hears after the first's
+        Assert.NotSame(second, await Task.WhenAny(second, Task.Delay(NotToldWindow)));
+        store.Sync(0);
+
+        Assert.True((await first).IsWritten);
+        Assert.True((await second).IsWritten);
+    }
+
+    [Fact]
+    public async Task A_batch_whose_sync_fails_is_not_acknowledged_and_the_next_one_is()
+    {
+        var store = new DeferredSyncJournal(_store);
+        await using var writer = new BatchingJournalWriter(store);
+
+        var lost = writer.WriteAsync(Write("job-1", 1));
+        await store.Committed(1);
+        store.Fail(0, new IOException("the disk went away"));
+        var failure = await Assert.ThrowsAsync<JournalWriteException>(() => lost);
+
+        Assert.Contains("committed but could not be synced to disk; none of its events is acknowledged: the disk went away", failure.Message);
+        var kept = writer.WriteAsync(Write("job-2", 1));
+        await store.Committed(2);
+        store.Sync(1);
+        Assert.True((await kept).IsWritten);
+    }
+
+    [Fact]
+    public async Task With_a_store_that_syncs_after_commits_a_write_ahead_is_told_at_its_commit()
+    {
+        var store = new DeferredSyncJournal(_store);
+        await using var writer = new BatchingJournalWriter(store);
+
+        try
+        {
+            var queued = writer.WriteAsync(Write("job-1", 1));
+            await store.Committed(1);
+            var ahead = await writer.WriteAheadAsync([Write("claim-1", 1, count: 3)]).WaitAsync(TimeSpan.FromSeconds(10));
+
+            Assert.True(ahead[0].IsWritten); // no sync has finished
+            Assert.False(queued.IsCompleted);
+            store.Sync(0);
+            store.Sync(1);
+            Assert.True((await queued).IsWritten);
+        }
+        finally
+        {
+            store.SyncAll(); // so that disposing the writer does not wait for a sync that never comes
+        }
+    }
+
+    [Fact]
     public void A_batch_bound_below_one_is_refused()
     {
         var failure = Assert.Throws<ArgumentOutOfRangeException>(() => new BatchingJournalWriter(_store, new BatchingJournalWriterOptions { MaxBatchEvents = 0 }));
@@ -277,6 +344,75 @@ public sealed class BatchingJournalWriterTests : IAsyncDisposable
 
     private static AtomicWrite Write(string id, long first, int count = 1) =>
         new(id, [.. Enumerable.Range(0, count).Select(i => new SerializedEvent(first + i, TestEvents.Progressed, JsonSerializer.SerializeToUtf8Bytes(new JobProgressed(id, i))))]);
+
+    /// <summary>A store that commits at once and syncs when the test says, batch by batch (numbered from 0).</summary>
+    private sealed class DeferredSyncJournal(IJournal inner) : IJournal, IDeferredSyncJournal
+    {
+        private readonly List<TaskCompletionSource> _syncs = [];
+        private readonly SemaphoreSlim _commits = new(0);
+
+        public Task<IReadOnlyList<AtomicWriteResult>> WriteAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("The writer should commit through WriteCommittedAsync.");
+
+        public async Task<CommittedWrites> WriteCommittedAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default)
+        {
+            var results = await inner.WriteAsync(writes, cancellationToken);
+            var sync = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_syncs)
+            {
+                _syncs.Add(sync);
+            }
+
+            _commits.Release();
+            return new CommittedWrites(results, sync.Task);
+        }
+
+        /// <summary>Waits until <paramref name="count"/> batches have committed in all.</summary>
+        public async Task Committed(int count)
+        {
+            while (true)
+            {
+                lock (_syncs)
+                {
+                    if (_syncs.Count >= count)
+                    {
+                        return;
+                    }
+                }
+
+                Assert.True(await _commits.WaitAsync(TimeSpan.FromSeconds(10)), $"batch {count} did not commit");
+            }
+        }
+
+        public void Sync(int batch) => At(batch).SetResult();
+
+        public void SyncAll()
+        {
+            lock (_syncs)
+            {
+                _syncs.ForEach(sync => sync.TrySetResult());
+            }
+        }
+
+        public void Fail(int batch, Exception error) => At(batch).SetException(error);
+
+        public IAsyncEnumerable<StoredEvent> ReplayAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, long max, CancellationToken cancellationToken = default) =>
+            inner.ReplayAsync(persistenceId, fromSequenceNr, toSequenceNr, max, cancellationToken);
+
+        public Task<long> ReadHighestSequenceNrAsync(string persistenceId, CancellationToken cancellationToken = default) =>
+            inner.ReadHighestSequenceNrAsync(persistenceId, cancellationToken);
+
+        public Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default) =>
+            inner.DeleteMessagesToAsync(persistenceId, toSequenceNr, cancellationToken);
+
+        private TaskCompletionSource At(int batch)
+        {
+            lock (_syncs)
+            {
+                return _syncs[batch];
+            }
+        }
+    }
 
     private sealed class ThrowingJournal(Exception error) : IJournal
     {
