@@ -176,29 +176,20 @@ public sealed class SqliteJobStoreTests : IAsyncLifetime
     }
 
     /// <summary>Passes writes to the journal, recording which way each call came and how many writes it carried.</summary>
-    private sealed class LaneRecordingJournal(IJournal inner) : IJournal
+    private sealed class LaneRecordingJournal(IJournal inner) : ForwardingJournal(inner)
     {
         public List<string> Calls { get; } = [];
 
-        public Task<IReadOnlyList<AtomicWriteResult>> WriteAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default)
+        public override Task<IReadOnlyList<AtomicWriteResult>> WriteAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default)
         {
             Calls.Add($"queued {writes.Count}");
-            return inner.WriteAsync(writes, cancellationToken);
+            return Inner.WriteAsync(writes, cancellationToken);
         }
 
-        public Task<IReadOnlyList<AtomicWriteResult>> WriteAheadAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default)
+        public override Task<IReadOnlyList<AtomicWriteResult>> WriteAheadAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default)
         {
             Calls.Add($"ahead {writes.Count}");
-            return inner.WriteAsync(writes, cancellationToken);
+            return Inner.WriteAsync(writes, cancellationToken);
         }
-
-        public IAsyncEnumerable<StoredEvent> ReplayAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, long max, CancellationToken cancellationToken = default) =>
-            inner.ReplayAsync(persistenceId, fromSequenceNr, toSequenceNr, max, cancellationToken);
-
-        public Task<long> ReadHighestSequenceNrAsync(string persistenceId, CancellationToken cancellationToken = default) =>
-            inner.ReadHighestSequenceNrAsync(persistenceId, cancellationToken);
-
-        public Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default) =>
-            inner.DeleteMessagesToAsync(persistenceId, toSequenceNr, cancellationToken);
     }
 }

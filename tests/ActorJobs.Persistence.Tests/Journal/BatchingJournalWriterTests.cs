@@ -346,17 +346,17 @@ public sealed class BatchingJournalWriterTests : IAsyncDisposable
         new(id, [.. Enumerable.Range(0, count).Select(i => new SerializedEvent(first + i, TestEvents.Progressed, JsonSerializer.SerializeToUtf8Bytes(new JobProgressed(id, i))))]);
 
     /// <summary>A store that commits at once and syncs when the test says, batch by batch (numbered from 0).</summary>
-    private sealed class DeferredSyncJournal(IJournal inner) : IJournal, IDeferredSyncJournal
+    private sealed class DeferredSyncJournal(IJournal inner) : ForwardingJournal(inner), IDeferredSyncJournal
     {
         private readonly List<TaskCompletionSource> _syncs = [];
         private readonly SemaphoreSlim _commits = new(0);
 
-        public Task<IReadOnlyList<AtomicWriteResult>> WriteAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default) =>
+        public override Task<IReadOnlyList<AtomicWriteResult>> WriteAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default) =>
             throw new InvalidOperationException("The writer should commit through WriteCommittedAsync.");
 
         public async Task<CommittedWrites> WriteCommittedAsync(IReadOnlyList<AtomicWrite> writes, CancellationToken cancellationToken = default)
         {
-            var results = await inner.WriteAsync(writes, cancellationToken);
+            var results = await Inner.WriteAsync(writes, cancellationToken);
             var sync = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             lock (_syncs)
             {
@@ -395,15 +395,6 @@ public sealed class BatchingJournalWriterTests : IAsyncDisposable
         }
 
         public void Fail(int batch, Exception error) => At(batch).SetException(error);
-
-        public IAsyncEnumerable<StoredEvent> ReplayAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, long max, CancellationToken cancellationToken = default) =>
-            inner.ReplayAsync(persistenceId, fromSequenceNr, toSequenceNr, max, cancellationToken);
-
-        public Task<long> ReadHighestSequenceNrAsync(string persistenceId, CancellationToken cancellationToken = default) =>
-            inner.ReadHighestSequenceNrAsync(persistenceId, cancellationToken);
-
-        public Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr, CancellationToken cancellationToken = default) =>
-            inner.DeleteMessagesToAsync(persistenceId, toSequenceNr, cancellationToken);
 
         private TaskCompletionSource At(int batch)
         {
