@@ -49,10 +49,13 @@ public sealed class SqliteJournal : IJournal, IDeferredSyncJournal, IDisposable
         var database = new SqliteDatabase(options);
         var projections = ProjectionsByUpdateType(options.Projections);
         SqliteJournalWriter? writer = null;
-        var walSync = database.Durable ? new SqliteWalSync(database.DataSource) : null;
+        SqliteWalSync? walSync = null;
         try
         {
             writer = new SqliteJournalWriter(database, projections);
+
+            // The file as SQLite resolved it (a relative path, a file: URI), whose log is that name with "-wal".
+            walSync = database.Durable ? new SqliteWalSync(raw.sqlite3_db_filename(writer.Connection.Handle, "main").utf8_to_string()) : null;
             SqliteSchemaMigrator.Migrate(writer.Connection, options.Projections);
             SqliteDatabase.SizeWriterCache(writer.Connection);
             walSync?.SyncNow(); // the migrations' commits, before anything is written on them

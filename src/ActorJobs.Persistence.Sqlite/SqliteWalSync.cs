@@ -32,6 +32,7 @@ internal sealed class SqliteWalSync : IDisposable
     private SafeFileHandle? _handle;
     private bool _disposed;
 
+    /// <param name="databasePath">The database file's full path as SQLite resolved it (<c>sqlite3_db_filename</c>).</param>
     public SqliteWalSync(string databasePath) => _walPath = Path.GetFullPath(databasePath) + "-wal";
 
     /// <summary>The sync itself; tests replace it to hold or fail syncs.</summary>

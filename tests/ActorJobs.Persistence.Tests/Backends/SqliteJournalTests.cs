@@ -303,6 +303,24 @@ public sealed class SqliteJournalTests : IDisposable
         Assert.True((await journal.WriteAsync(Write(id, 2, "synced"))).IsWritten);
     }
 
+    [Theory]
+    [InlineData("uri")]
+    [InlineData("relative")]
+    public async Task The_sync_finds_the_log_of_a_file_named_by_a_uri_or_a_relative_path(string naming)
+    {
+        var file = _directory.File("named.db");
+        var dataSource = naming == "uri" ? new Uri(file).AbsoluteUri : Path.GetRelativePath(Environment.CurrentDirectory, file);
+        var id = $"job-{Guid.NewGuid():N}";
+        using (var journal = SqliteJournal.Open(new SqlitePersistenceOptions { ConnectionString = $"Data Source={dataSource}" }))
+        {
+            Assert.True((await journal.WriteAsync(Write(id, 1, "kept"))).IsWritten);
+            Assert.True(journal.WalSync!.Syncs >= 2); // after the migrations, and after the write
+        }
+
+        using var reopened = SqliteJournal.Open(new SqlitePersistenceOptions { ConnectionString = $"Data Source={file}" });
+        Assert.Equal(["kept"], await TextsAsync(reopened, id));
+    }
+
     [Fact]
     public void With_synchronous_normal_nothing_waits_for_a_sync()
     {
