@@ -12,7 +12,8 @@ namespace ActorJobs.Persistence.Sqlite;
 /// as one <c>BEGIN IMMEDIATE</c> transaction (put a <see cref="BatchingJournalWriter"/> in front of it for group
 /// commit), and reads on pooled connections of their own so replay never waits for the writer. Several processes
 /// on one machine may share the file: they take turns at the write lock, and the sequence-number fence holds
-/// across them.
+/// across them. With <see cref="SqliteSynchronousMode.Full"/> the log is synced after each commit, off the writer's
+/// path (<see cref="SqliteWalSync"/>), and every write completes once it is on disk.
 /// </summary>
 public sealed class SqliteJournal : IJournal, IDeferredSyncJournal, IDisposable
 {
