@@ -38,6 +38,9 @@ public sealed partial class BatchingJournalWriter : IJournal, IAsyncDisposable
     private static readonly IReadOnlyList<AtomicWriteResult> OneWritten = Array.AsReadOnly([AtomicWriteResult.Written]);
 
     private readonly IJournal _store;
+
+    // The store's commit without waiting for its sync, when it syncs after commits; null otherwise.
+    private readonly IDeferredSyncJournal? _deferredSync;
     private readonly int _maxBatchEvents;
     private readonly ILogger _logger;
     private readonly Channel<PendingSubmission> _pending;
@@ -65,6 +68,7 @@ public sealed partial class BatchingJournalWriter : IJournal, IAsyncDisposable
         }
 
         _store = store;
+        _deferredSync = store as IDeferredSyncJournal;
         _maxBatchEvents = options.MaxBatchEvents;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _pending = Channel.CreateUnbounded<PendingSubmission>(new UnboundedChannelOptions
@@ -258,9 +262,9 @@ public sealed partial class BatchingJournalWriter : IJournal, IAsyncDisposable
             // Taken writes are not cancellable: their callers must learn the real outcome.
             IReadOnlyList<AtomicWriteResult> results;
             var durable = Task.CompletedTask;
-            if (_store is IDeferredSyncJournal deferred)
+            if (_deferredSync is not null)
             {
-                (results, durable) = await deferred.WriteCommittedAsync(writes, CancellationToken.None).ConfigureAwait(false);
+                (results, durable) = await _deferredSync.WriteCommittedAsync(writes, CancellationToken.None).ConfigureAwait(false);
             }
             else
             {
